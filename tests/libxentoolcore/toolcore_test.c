@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libxentoolcore: the active-handle registry behind
+ * xentoolcore_restrict_all(), and restrict-by-/dev/null.
+ */
+#include <atf-c.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xentoolcore_internal.h>
+
+/* A pretend library handle: the registry entry plus what it records. */
+struct fake_handle {
+	Xentoolcore__Active_Handle	ah;
+	int				calls;
+	domid_t				domid;
+	int				fail_errno;	/* 0: succeed */
+	int				*order;		/* call order log */
+	int				*next_slot;
+	int				id;
+};
+
+static int
+fake_restrict(Xentoolcore__Active_Handle *ah, domid_t domid)
+{
+	struct fake_handle *h = (struct fake_handle *)
+	    ((char *)ah - offsetof(struct fake_handle, ah));
+
+	h->calls++;
+	h->domid = domid;
+	if (h->order != NULL)
+		h->order[(*h->next_slot)++] = h->id;
+	if (h->fail_errno != 0) {
+		errno = h->fail_errno;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+fake_init(struct fake_handle *h, int id)
+{
+	memset(h, 0, sizeof(*h));
+	h->ah.restrict_callback = fake_restrict;
+	h->id = id;
+}
+
+ATF_TC_WITHOUT_HEAD(layout_is_xens);
+ATF_TC_BODY(layout_is_xens, tc)
+{
+	/* Binary interface with libraries built against Xen's libxentoolcore. */
+	ATF_CHECK_EQ(sizeof(Xentoolcore__Active_Handle), 3 * sizeof(void *));
+	ATF_CHECK_EQ(offsetof(Xentoolcore__Active_Handle, restrict_callback), 0);
+	ATF_CHECK_EQ(offsetof(Xentoolcore__Active_Handle, entry.next),
+	    sizeof(void *));
+	ATF_CHECK_EQ(offsetof(Xentoolcore__Active_Handle, entry.prevp),
+	    2 * sizeof(void *));
+}
+
+ATF_TC_WITHOUT_HEAD(empty_registry);
+ATF_TC_BODY(empty_registry, tc)
+{
+	ATF_CHECK_EQ(xentoolcore_restrict_all(1), 0);
+}
+
+ATF_TC_WITHOUT_HEAD(restrict_reaches_every_handle);
+ATF_TC_BODY(restrict_reaches_every_handle, tc)
+{
+	struct fake_handle h[5];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		fake_init(&h[i], i);
+		xentoolcore__register_active_handle(&h[i].ah);
+	}
+	ATF_REQUIRE_EQ(xentoolcore_restrict_all(7), 0);
+	for (i = 0; i < 5; i++) {
+		ATF_CHECK_EQ(h[i].calls, 1);
+		ATF_CHECK_EQ(h[i].domid, 7);
+	}
+	/* Deregistered handles (first, middle, last) are no longer called. */
+	xentoolcore__deregister_active_handle(&h[0].ah);
+	xentoolcore__deregister_active_handle(&h[2].ah);
+	xentoolcore__deregister_active_handle(&h[4].ah);
+	ATF_REQUIRE_EQ(xentoolcore_restrict_all(9), 0);
+	ATF_CHECK_EQ(h[0].calls, 1);
+	ATF_CHECK_EQ(h[1].calls, 2);
+	ATF_CHECK_EQ(h[2].calls, 1);
+	ATF_CHECK_EQ(h[3].calls, 2);
+	ATF_CHECK_EQ(h[4].calls, 1);
+	ATF_CHECK_EQ(h[3].domid, 9);
+	/* Deregistering twice is harmless. */
+	xentoolcore__deregister_active_handle(&h[2].ah);
+	xentoolcore__deregister_active_handle(&h[1].ah);
+	xentoolcore__deregister_active_handle(&h[3].ah);
+	ATF_CHECK_EQ(xentoolcore_restrict_all(3), 0);
+	ATF_CHECK_EQ(h[1].calls, 2);
+}
+
+ATF_TC_WITHOUT_HEAD(stops_at_first_failure);
+ATF_TC_BODY(stops_at_first_failure, tc)
+{
+	struct fake_handle h[3];
+	int order[8], slot = 0, i;
+
+	for (i = 0; i < 3; i++) {
+		fake_init(&h[i], i);
+		h[i].order = order;
+		h[i].next_slot = &slot;
+		xentoolcore__register_active_handle(&h[i].ah);
+	}
+	/* The handle called second fails: the third is not called. */
+	ATF_REQUIRE_EQ(xentoolcore_restrict_all(1), 0);
+	ATF_REQUIRE_EQ(slot, 3);
+	h[order[1]].fail_errno = EPERM;
+	slot = 0;
+	errno = 0;
+	ATF_CHECK_EQ(xentoolcore_restrict_all(2), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+	ATF_CHECK_EQ(slot, 2);
+	ATF_CHECK_EQ(h[order[2]].calls, 1);
+	for (i = 0; i < 3; i++)
+		xentoolcore__deregister_active_handle(&h[i].ah);
+}
+
+#define THREADS	4
+#define ROUNDS	2000
+
+static void *
+churn(void *arg)
+{
+	struct fake_handle h[4];
+	int r, i;
+
+	(void)arg;
+	for (r = 0; r < ROUNDS; r++) {
+		for (i = 0; i < 4; i++) {
+			fake_init(&h[i], i);
+			xentoolcore__register_active_handle(&h[i].ah);
+		}
+		if (xentoolcore_restrict_all(5) != 0)
+			return (void *)1;
+		for (i = 3; i >= 0; i--)
+			xentoolcore__deregister_active_handle(&h[i].ah);
+		/* Every handle was registered during the restrict: called. */
+		for (i = 0; i < 4; i++)
+			if (h[i].calls < 1)
+				return (void *)1;
+	}
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(concurrent_register);
+ATF_TC_BODY(concurrent_register, tc)
+{
+	pthread_t t[THREADS];
+	struct fake_handle stay;
+	void *res;
+	int i;
+
+	fake_init(&stay, 99);
+	xentoolcore__register_active_handle(&stay.ah);
+	for (i = 0; i < THREADS; i++)
+		ATF_REQUIRE_EQ(pthread_create(&t[i], NULL, churn, NULL), 0);
+	for (i = 0; i < THREADS; i++) {
+		ATF_REQUIRE_EQ(pthread_join(t[i], &res), 0);
+		ATF_CHECK(res == NULL);
+	}
+	/* The list survived: the handle registered first is still reached. */
+	i = stay.calls;
+	ATF_CHECK_EQ(xentoolcore_restrict_all(6), 0);
+	ATF_CHECK_EQ(stay.calls, i + 1);
+	ATF_CHECK(stay.calls >= THREADS * ROUNDS);
+	xentoolcore__deregister_active_handle(&stay.ah);
+}
+
+ATF_TC_WITHOUT_HEAD(dup2_null);
+ATF_TC_BODY(dup2_null, tc)
+{
+	int p[2];
+	struct stat st, null_st;
+	char c = 'x';
+
+	ATF_REQUIRE(pipe(p) == 0);
+	ATF_REQUIRE(fcntl(p[1], F_SETFD, FD_CLOEXEC) == 0);
+	ATF_REQUIRE_EQ(xentoolcore__restrict_by_dup2_null(p[1]), 0);
+	/* Same descriptor number, now /dev/null: useless for the device. */
+	ATF_REQUIRE(fstat(p[1], &st) == 0);
+	ATF_REQUIRE(stat("/dev/null", &null_st) == 0);
+	ATF_CHECK(st.st_rdev == null_st.st_rdev);
+	ATF_CHECK_EQ(write(p[1], &c, 1), -1);	/* opened read-only */
+	/* Its close-on-exec flag is kept. */
+	ATF_CHECK_EQ(fcntl(p[1], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	close(p[0]);
+	close(p[1]);
+	/* A descriptor that is not open: an error, not a new descriptor. */
+	errno = 0;
+	ATF_CHECK_EQ(xentoolcore__restrict_by_dup2_null(p[1]), -1);
+	ATF_CHECK_EQ(errno, EBADF);
+	ATF_CHECK_EQ(fcntl(p[1], F_GETFD), -1);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, layout_is_xens);
+	ATF_TP_ADD_TC(tp, empty_registry);
+	ATF_TP_ADD_TC(tp, restrict_reaches_every_handle);
+	ATF_TP_ADD_TC(tp, stops_at_first_failure);
+	ATF_TP_ADD_TC(tp, concurrent_register);
+	ATF_TP_ADD_TC(tp, dup2_null);
+	return atf_no_error();
+}
