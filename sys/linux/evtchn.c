@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libxenevtchn backend for Linux: /dev/xen/evtchn.  The bind ioctls
+ * return the new local port as the ioctl's value; read() gives pending
+ * ports, write() of ports unmasks them.  See private.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "private.h"
+#include "xen_ioctl.h"
+
+const char *
+xenevtchn_os_device(void)
+{
+	return LINUX_EVTCHN_PATH;
+}
+
+int
+xenevtchn_os_open(int cloexec)
+{
+	return open(LINUX_EVTCHN_PATH, O_RDWR | (cloexec ? O_CLOEXEC : 0));
+}
+
+int
+xenevtchn_os_close(int fd)
+{
+	return close(fd);
+}
+
+/* A bind ioctl's value is the port. */
+static int
+bind_result(int rc)
+{
+	if (rc < 0)
+		return -1;
+	return rc;
+}
+
+int
+xenevtchn_os_bind_unbound_port(int fd, domid_t domid)
+{
+	struct ioctl_evtchn_bind_unbound_port arg;
+
+	arg.remote_domain = domid;
+	return bind_result(ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &arg));
+}
+
+int
+xenevtchn_os_bind_interdomain(int fd, domid_t domid,
+    evtchn_port_t remote_port)
+{
+	struct ioctl_evtchn_bind_interdomain arg;
+
+	arg.remote_domain = domid;
+	arg.remote_port = remote_port;
+	return bind_result(ioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &arg));
+}
+
+int
+xenevtchn_os_bind_virq(int fd, unsigned int virq)
+{
+	struct ioctl_evtchn_bind_virq arg;
+
+	arg.virq = virq;
+	return bind_result(ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &arg));
+}
+
+int
+xenevtchn_os_unbind(int fd, evtchn_port_t port)
+{
+	struct ioctl_evtchn_unbind arg;
+
+	arg.port = port;
+	return ioctl(fd, IOCTL_EVTCHN_UNBIND, &arg) < 0 ? -1 : 0;
+}
+
+int
+xenevtchn_os_notify(int fd, evtchn_port_t port)
+{
+	struct ioctl_evtchn_notify arg;
+
+	arg.port = port;
+	return ioctl(fd, IOCTL_EVTCHN_NOTIFY, &arg) < 0 ? -1 : 0;
+}
+
+int
+xenevtchn_os_unmask(int fd, evtchn_port_t port)
+{
+	uint32_t p = port;
+	ssize_t n;
+
+	if ((n = write(fd, &p, sizeof(p))) == -1)
+		return -1;
+	if (n != (ssize_t)sizeof(p)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+xenevtchn_os_restrict(int fd, domid_t domid)
+{
+	struct ioctl_evtchn_restrict_domid arg;
+
+	arg.domid = domid;
+	return ioctl(fd, IOCTL_EVTCHN_RESTRICT_DOMID, &arg) < 0 ? -1 : 0;
+}
+
+int
+xenevtchn_os_read_ports(int fd, evtchn_port_t *ports, unsigned int max)
+{
+	ssize_t n;
+
+	if ((n = read(fd, ports, (size_t)max * sizeof(*ports))) == -1)
+		return -1;
+	/* Whole ports only; 0 bytes is end of file (a neutered handle). */
+	if (n == 0 || n % (ssize_t)sizeof(*ports) != 0) {
+		errno = EIO;
+		return -1;
+	}
+	return (int)(n / (ssize_t)sizeof(*ports));
+}
