@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libxenhypercall backend for Linux: privcmd for the hypercalls, buffers
+ * mapped from the hypercall buffer device (never faulting) or, without
+ * it, locked anonymous memory that children do not inherit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "private.h"
+#include "xen_ioctl.h"
+
+/* So that this backend also compiles on a BSD host (emulated tests). */
+#ifndef MADV_DONTFORK
+#define MADV_DONTFORK	10	/* Linux <asm-generic/mman-common.h> */
+#endif
+
+int
+xencall_os_open(xencall_handle *xcall)
+{
+	int saved;
+
+	xcall->fd = open(LINUX_PRIVCMD_PATH, O_RDWR | O_CLOEXEC);
+	if (xcall->fd == -1 && errno == ENOENT)
+		xcall->fd = open(LINUX_PRIVCMD_PATH_XENFS, O_RDWR | O_CLOEXEC);
+	if (xcall->fd == -1) {
+		saved = errno;
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot open %s (or %s)", LINUX_PRIVCMD_PATH,
+		    LINUX_PRIVCMD_PATH_XENFS);
+		errno = saved;
+		return -1;
+	}
+	/* Without the buffer device (old kernels) use locked memory. */
+	xcall->buf_fd = open(LINUX_HYPERCALL_PATH, O_RDWR | O_CLOEXEC);
+	if (xcall->buf_fd == -1 && errno != ENOENT) {
+		saved = errno;
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot open %s", LINUX_HYPERCALL_PATH);
+		close(xcall->fd);
+		xcall->fd = -1;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int
+xencall_os_close(xencall_handle *xcall)
+{
+	int rc = 0, saved = 0;
+
+	if (xcall->buf_fd != -1 && close(xcall->buf_fd) == -1) {
+		saved = errno;
+		rc = -1;
+	}
+	if (xcall->fd != -1 && close(xcall->fd) == -1 && rc == 0) {
+		saved = errno;
+		rc = -1;
+	}
+	xcall->fd = xcall->buf_fd = -1;
+	if (rc < 0)
+		errno = saved;
+	return rc;
+}
+
+long
+xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
+    const uint64_t arg[5])
+{
+	struct privcmd_hypercall call;
+	int i;
+
+	call.op = op;
+	for (i = 0; i < 5; i++)
+		call.arg[i] = arg[i];
+	/* The result is ioctl()'s; a Xen error comes back as errno. */
+	return ioctl(xcall->fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+}
+
+void *
+xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
+{
+	size_t len = npages * XENCALL_PAGE_SIZE;
+	void *p;
+	int saved;
+
+	if (xcall->buf_fd != -1) {
+		/* Memory of the device: zeroed, never paged out or forked. */
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    xcall->buf_fd, 0);
+		if (p == MAP_FAILED) {
+			saved = errno;
+			xtl_log(xcall->logger, XTL_ERROR, saved,
+			    XENCALL_LOGCTX, "cannot map %zu pages of %s",
+			    npages, LINUX_HYPERCALL_PATH);
+			errno = saved;
+			return NULL;
+		}
+		return p;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON,
+	    -1, 0);
+	if (p == MAP_FAILED) {
+		saved = errno;
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot map %zu anonymous pages", npages);
+		errno = saved;
+		return NULL;
+	}
+	if (mlock(p, len) == -1) {
+		saved = errno;
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot lock %zu pages", npages);
+		munmap(p, len);
+		errno = saved;
+		return NULL;
+	}
+	if (madvise(p, len, MADV_DONTFORK) == -1) {
+		saved = errno;
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot keep %zu pages out of child processes", npages);
+		munlock(p, len);
+		munmap(p, len);
+		errno = saved;
+		return NULL;
+	}
+	return p;
+}
+
+void
+xencall_os_free_pages(xencall_handle *xcall, void *p, size_t npages)
+{
+	size_t len = npages * XENCALL_PAGE_SIZE;
+	int saved = errno;
+
+	if (xcall->buf_fd == -1)
+		munlock(p, len);
+	munmap(p, len);
+	errno = saved;
+}
+
+int
+xencall_os_buffers_never_fault(xencall_handle *xcall)
+{
+	return xcall->buf_fd != -1;
+}
