@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libxenhypercall backend for FreeBSD: privcmd for the hypercalls (the
+ * result comes back in the argument's retval), buffers of anonymous
+ * memory, wired with mlock(2) and marked INHERIT_NONE with minherit(2)
+ * so that children never see them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "private.h"
+#include "xen_ioctl.h"
+
+/*
+ * minherit(2) and the value of INHERIT_NONE (FreeBSD <sys/mman.h>).  The
+ * reference is weak so that the backend also links on a host without
+ * minherit (the emulated-device tests, which supply their own).
+ */
+#define FREEBSD_INHERIT_NONE	2
+extern int minherit(void *, size_t, int) __attribute__((__weak__));
+
+int
+xencall_os_open(xencall_handle *xcall)
+{
+	int saved;
+
+	xcall->buf_fd = -1;
+	xcall->fd = open(FREEBSD_PRIVCMD_PATH, O_RDWR | O_CLOEXEC);
+	if (xcall->fd == -1) {
+		saved = errno;
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot open %s", FREEBSD_PRIVCMD_PATH);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int
+xencall_os_close(xencall_handle *xcall)
+{
+	int rc = 0;
+
+	if (xcall->fd != -1)
+		rc = close(xcall->fd);
+	xcall->fd = -1;
+	return rc;
+}
+
+long
+xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
+    const uint64_t arg[5])
+{
+	struct ioctl_privcmd_hypercall call;
+	int i;
+
+	call.op = op;
+	for (i = 0; i < 5; i++)
+		call.arg[i] = arg[i];
+	call.retval = 0;
+	/* A Xen error comes back as the ioctl's errno, translated. */
+	if (ioctl(xcall->fd, IOCTL_PRIVCMD_HYPERCALL, &call) == -1)
+		return -1;
+	return (long)call.retval;
+}
+
+void *
+xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
+{
+	size_t len = npages * XENCALL_PAGE_SIZE;
+	const char *what;
+	void *p;
+	int saved;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON,
+	    -1, 0);
+	if (p == MAP_FAILED) {
+		saved = errno;
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot map %zu anonymous pages", npages);
+		errno = saved;
+		return NULL;
+	}
+	if (mlock(p, len) == -1) {
+		saved = errno;
+		what = "lock";
+		goto unmap;
+	}
+	if (minherit == NULL) {
+		saved = ENOSYS;
+		what = "keep out of child processes (no minherit)";
+		goto unlock;
+	}
+	if (minherit(p, len, FREEBSD_INHERIT_NONE) == -1) {
+		saved = errno;
+		what = "keep out of child processes";
+		goto unlock;
+	}
+	return p;
+
+unlock:
+	munlock(p, len);
+unmap:
+	munmap(p, len);
+	xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+	    "cannot %s %zu pages", what, npages);
+	errno = saved;
+	return NULL;
+}
+
+void
+xencall_os_free_pages(xencall_handle *xcall, void *p, size_t npages)
+{
+	size_t len = npages * XENCALL_PAGE_SIZE;
+	int saved = errno;
+
+	munlock(p, len);
+	munmap(p, len);
+	errno = saved;
+}
+
+int
+xencall_os_buffers_never_fault(xencall_handle *xcall)
+{
+	return 0;
+}
