@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libxendevicemodel backend for FreeBSD: privcmd's DM_OP and RESTRICT
+ * ioctls (FreeBSD 12 and later).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "private.h"
+#include "xen_ioctl.h"
+
+int
+xendevicemodel_os_open(xendevicemodel_handle *dmod)
+{
+	int fd;
+
+	if ((fd = open(FREEBSD_PRIVCMD_PATH, O_RDWR | O_CLOEXEC)) == -1)
+		return -1;
+	dmod->fd = fd;
+	return 0;
+}
+
+void
+xendevicemodel_os_close(xendevicemodel_handle *dmod)
+{
+	if (dmod->fd != -1)
+		close(dmod->fd);
+	dmod->fd = -1;
+}
+
+int
+xendevicemodel_os_dm_op(xendevicemodel_handle *dmod, domid_t domid,
+    unsigned int nr, const struct xendm_buf *bufs)
+{
+	struct privcmd_dmop_buf kbufs[XENDM_MAX_BUFS];
+	struct ioctl_privcmd_dmop arg;
+	unsigned int i;
+
+	if (nr > XENDM_MAX_BUFS) {
+		errno = E2BIG;
+		return -1;
+	}
+	for (i = 0; i < nr; i++) {
+		kbufs[i].uptr = bufs[i].ptr;
+		kbufs[i].size = bufs[i].size;
+	}
+	arg.dom = domid;
+	arg.num = nr;
+	arg.ubufs = kbufs;
+	return ioctl(dmod->fd, IOCTL_PRIVCMD_DM_OP, &arg) == -1 ? -1 : 0;
+}
+
+int
+xendevicemodel_os_restrict(xendevicemodel_handle *dmod, domid_t domid)
+{
+	uint16_t dom = domid;
+
+	if (ioctl(dmod->fd, IOCTL_PRIVCMD_RESTRICT, &dom) == 0)
+		return 0;
+	if (errno == ENOTTY)
+		errno = EOPNOTSUPP;
+	return -1;
+}
