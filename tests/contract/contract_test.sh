@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# The contract every xenlibs library keeps, checked on the installed tree
+# this suite belongs to (${PREFIX}/tests/xenlibs/contract):
+#   symbols  exported symbols == version map == released nodes, and each
+#            documented in a manual page; SONAME lib<name>.so.1
+#   abi      abidiff against the committed baseline finds no change
+#   headers  each public header compiles alone as C89, C99, C11 and C++
+#   manlint  mandoc -Tlint -Wstyle is clean, cross-references resolved
+#   pkgconfig each pkg-config name (upstream's too) compiles and links
+
+LIBS="xentoollog xentoolcore xenhypercall xenevtchn xengnttab
+      xenforeignmemory xendevicemodel xenkexec"
+
+prefix() { (cd "$(atf_get_srcdir)/../../.." && pwd); }
+
+# "node symbol" lines a shared object exports, sorted.
+exported() {
+	readelf --dyn-syms -W "$1" | awk '
+	    $7 != "UND" && $8 ~ /@/ && $4 != "OBJECT" {
+		n = split($8, p, "@"); print p[n], p[1] }' | sort -u
+}
+
+# "node symbol" lines of a version script, sorted.
+mapped() {
+	awk '
+	    /^[A-Za-z0-9_.]+[ \t]*\{/ { node = $1; sub(/\{.*/, "", node) }
+	    /^[ \t]*[A-Za-z_][A-Za-z0-9_]*;/ {
+		s = $1; sub(/;.*/, "", s); print node, s }' "$1" | sort -u
+}
+
+released() {
+	awk -v lib="lib$1" '$1 == lib { print $2, $3 }' \
+	    "$(atf_get_srcdir)/released.txt" | sort -u
+}
+
+# Every name a manual page documents in an .Nm, .Fn or .Fo line.
+documented() {
+	cat "$(prefix)"/share/man/man3/*.3 2>/dev/null |
+	    sed -n 's/^\.\(Nm\|Fn\|Fo\)[ \t]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\).*/\2/p' |
+	    sort -u
+}
+
+check_symbols() {
+	lib=$1 p=$(prefix) so=$(prefix)/lib/lib$1.so.1 fail=0
+	[ -f "$so" ] || atf_fail "lib$lib.so.1 is not installed"
+	soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+	[ "$soname" = "lib$lib.so.1" ] || atf_fail "SONAME is '$soname'"
+
+	exported "$so" > exported
+	mapped "$(atf_get_srcdir)/lib$lib.map" > mapped
+	released "$lib" > released
+	documented > documented
+	if ! diff -u mapped exported > d1; then
+		echo "exported symbols differ from lib$lib.map:"; cat d1; fail=1
+	fi
+	# Released nodes are frozen, and every node of the map is released.
+	if ! diff -u released mapped > d2; then
+		echo "lib$lib.map differs from the released nodes" \
+		    "(released.txt):"; cat d2; fail=1
+	fi
+	awk '{ print $2 }' exported | sort -u > names
+	if ! comm -23 names documented > undoc || [ -s undoc ]; then
+		echo "exported but not documented in share/man/man3:"
+		cat undoc; fail=1
+	fi
+	[ -s exported ] || { echo "exports nothing"; fail=1; }
+	[ $fail -eq 0 ] || atf_fail "lib$lib breaks its symbol contract"
+}
+
+check_abi() {
+	lib=$1 so=$(prefix)/lib/lib$1.so.1
+	base=$(atf_get_srcdir)/lib$lib.abi
+	[ -f "$so" ] || atf_fail "lib$lib.so.1 is not installed"
+	[ -f "$base" ] || atf_fail "no ABI baseline lib$lib.abi (tools/xenlibs abi-baseline)"
+	readelf -S "$so" | grep -q debug_info ||
+	    atf_skip "lib$lib.so.1 has no DWARF: layout changes cannot be seen"
+	abidiff --no-show-locs --drop-private-types --hd2 "$(prefix)/include" \
+	    "$base" "$so" > report 2>&1
+	rc=$?
+	cat report
+	# Exit bits alone miss a member type change: read the summary too.
+	[ $rc -eq 0 ] && ! grep -Eq \
+	    '[1-9][0-9]* (Removed|Changed|Added)|[1-9][0-9]* function symbols? (removed|added)' \
+	    report && return 0
+	atf_fail "lib$lib's ABI differs from its baseline (exit $rc); an" \
+	    "addition needs a new version node and a refreshed baseline"
+}
+
+atf_test_case headers
+headers_head() {
+	atf_set "descr" "every public header compiles alone in C89, C99, C11, C++"
+	atf_set "require.progs" "cc c++"
+}
+headers_body() {
+	inc=$(prefix)/include fail=0 n=0
+	for h in "$inc"/*.h; do
+		n=$((n + 1)); b=$(basename "$h")
+		printf '#include <%s>\nint xenlibs_header_check;\n' "$b" > t.c
+		cp t.c t.cc
+		for std in "-ansi -pedantic" "-std=c99 -pedantic" "-std=c11 -pedantic"; do
+			cc $std -Wall -Wextra -Werror -I"$inc" -c t.c -o t.o 2> err ||
+			    { echo "$b ($std):"; cat err; fail=1; }
+		done
+		c++ -Wall -Wextra -Werror -I"$inc" -c t.cc -o t.o 2> err ||
+		    { echo "$b (C++):"; cat err; fail=1; }
+	done
+	[ $n -ge 3 ] || atf_fail "only $n headers installed"
+	[ $fail -eq 0 ] || atf_fail "a header does not stand alone"
+}
+
+atf_test_case manlint
+manlint_head() {
+	atf_set "descr" "mandoc -Tlint -Wstyle is clean on the installed pages"
+	atf_set "require.progs" "mandoc makewhatis"
+}
+manlint_body() {
+	man=$(prefix)/share/man
+	cp -R "$man" man
+	makewhatis man || atf_fail "makewhatis failed"
+	# Cross-references resolve against these pages and the system's.
+	MANPATH=$PWD/man:/usr/share/man mandoc -Tlint -Wstyle \
+	    man/man[1-9]/*.[1-9] > lint 2>&1
+	grep -v 'outdated mandoc.db' lint > problems
+	cat problems
+	[ -s problems ] && atf_fail "mandoc finds $(wc -l < problems) problems"
+	[ "$(ls man/man3 | wc -l)" -ge 5 ] || atf_fail "too few pages installed"
+}
+
+atf_test_case pkgconfig
+pkgconfig_head() {
+	atf_set "descr" "every pkg-config name, upstream's included, builds a program"
+	atf_set "require.progs" "cc pkg-config"
+}
+pkgconfig_body() {
+	export PKG_CONFIG_PATH=$(prefix)/lib/pkgconfig
+	fail=0
+	for pc in xentoollog xentoolcore xencall xenhypercall xenevtchn \
+	    xengnttab xenforeignmemory xendevicemodel xenkexec; do
+		[ -f "$PKG_CONFIG_PATH/$pc.pc" ] ||
+		    { echo "no $pc.pc"; fail=1; continue; }
+		echo 'int main(void) { return 0; }' > t.c
+		cc t.c -o t $(pkg-config --cflags --libs "$pc") \
+		    -Wl,--no-as-needed 2> err || { echo "$pc:"; cat err; fail=1; }
+	done
+	[ $fail -eq 0 ] || atf_fail "a pkg-config file is missing or broken"
+}
+
+atf_init_test_cases() {
+	for lib in $LIBS; do
+		eval "symbols_$lib""_head() {
+			atf_set descr 'lib$lib: exports == version map == released nodes == documented'
+			atf_set require.progs readelf
+		}
+		symbols_$lib""_body() { check_symbols $lib; }
+		abi_$lib""_head() {
+			atf_set descr 'lib$lib: no ABI change against the committed baseline'
+			atf_set require.progs 'abidiff readelf'
+		}
+		abi_$lib""_body() { check_abi $lib; }"
+		atf_add_test_case "symbols_$lib"
+		atf_add_test_case "abi_$lib"
+	done
+	atf_add_test_case headers
+	atf_add_test_case manlint
+	atf_add_test_case pkgconfig
+}
