@@ -232,8 +232,8 @@ struct ioctl_gntdev_grant_copy {
 	struct gntdev_grant_copy_segment *segments;
 };
 
-#define GNTDEV_DMA_FLAG_WC		(1U << 0)
-#define GNTDEV_DMA_FLAG_COHERENT	(1U << 1)
+#define GNTDEV_DMA_FLAG_WC		(1 << 0)	/* spelled as <xen/gntdev.h> and xengnttab.h */
+#define GNTDEV_DMA_FLAG_COHERENT	(1 << 1)
 
 struct ioctl_gntdev_dmabuf_exp_from_refs {
 	uint32_t	flags;
