@@ -3,6 +3,7 @@
  * kexec_op: load, unload, status, exec, get_range.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -55,6 +56,30 @@ kexec_op(xenkexec_handle *xk, unsigned int cmd, void *arg, size_t len,
 	xencall_free_buffer(xk->xcall, buf);
 	errno = e;
 	return rc;
+}
+
+/*
+ * Xen's KEXEC_CMD_kexec_status does not read the slot of the loaded
+ * image: it returns a bit that every load and every unload of that type
+ * flips (Xen 4.17 and 4.20 alike).  It equals "loaded" only while no
+ * image is loaded over another one and nothing is unloaded that is not
+ * loaded.  The library keeps that true: it skips an unload when nothing
+ * is loaded, and when a load replaces a loaded image it loads the image
+ * twice, so the bit flips back.  The lock orders the library's own
+ * status-then-change sequences within the process.
+ */
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+raw_status(xenkexec_handle *xk, int type)
+{
+	struct xk_kexec_type t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	t.type = (uint8_t)type;
+	rc = kexec_op(xk, XK_KEXEC_CMD_kexec_status, &t, sizeof(t), 0);
+	return rc < 0 ? -1 : rc != 0;
 }
 
 int
@@ -208,7 +233,7 @@ xenkexec_load(xenkexec_handle *xk, int type, uint16_t arch,
 	struct xk_kexec_load load;
 	void *data[XENKEXEC_MAX_SEGMENTS];
 	unsigned int i;
-	int rc = -1, e = 0;
+	int rc = -1, e = 0, loaded;
 
 	if (check_type(xk, "load", type) < 0)
 		return -1;
@@ -251,13 +276,29 @@ xenkexec_load(xenkexec_handle *xk, int type, uint16_t arch,
 	load.nr_segments = nr_segments;
 	load.segments = (uint64_t)(uintptr_t)hsegs;
 	load.entry_maddr = entry_maddr;
+	pthread_mutex_lock(&state_lock);
+	if ((loaded = raw_status(xk, type)) < 0) {
+		e = errno;
+		pthread_mutex_unlock(&state_lock);
+		xenkexec__err(xk, e, "load: status of the %s image",
+		    type_name(type));
+		goto out;
+	}
 	if (kexec_op(xk, XK_KEXEC_CMD_kexec_load, &load, sizeof(load), 0) < 0) {
 		e = errno;
+		pthread_mutex_unlock(&state_lock);
 		xenkexec__err(xk, e, "load: %s image of %u segments, entry "
 		    "%#llx", type_name(type), nr_segments,
 		    (unsigned long long)entry_maddr);
 		goto out;
 	}
+	/* Replaced a loaded image: load again to set the status bit back. */
+	if (loaded && kexec_op(xk, XK_KEXEC_CMD_kexec_load, &load,
+	    sizeof(load), 0) < 0)
+		xenkexec__log(xk, XTL_WARN, errno, "load: the %s image is "
+		    "loaded, but Xen's status will read as not loaded",
+		    type_name(type));
+	pthread_mutex_unlock(&state_lock);
 	rc = 0;
 out:
 	for (i = 0; i < nr_segments && i < XENKEXEC_MAX_SEGMENTS; i++)
@@ -274,34 +315,44 @@ XENLIBS_EXPORT int
 xenkexec_unload(xenkexec_handle *xk, int type)
 {
 	struct xk_kexec_type t;
+	int loaded, e;
 
 	if (check_type(xk, "unload", type) < 0)
 		return -1;
 	memset(&t, 0, sizeof(t));
 	t.type = (uint8_t)type;
-	if (kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t), 0) < 0) {
-		xenkexec__err(xk, errno, "unload: %s image", type_name(type));
+	pthread_mutex_lock(&state_lock);
+	if ((loaded = raw_status(xk, type)) < 0) {
+		e = errno;
+		pthread_mutex_unlock(&state_lock);
+		xenkexec__err(xk, e, "unload: status of the %s image",
+		    type_name(type));
 		return -1;
 	}
+	/* Nothing loaded: done (an unload would flip Xen's status bit). */
+	if (loaded && kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t),
+	    0) < 0) {
+		e = errno;
+		pthread_mutex_unlock(&state_lock);
+		xenkexec__err(xk, e, "unload: %s image", type_name(type));
+		return -1;
+	}
+	pthread_mutex_unlock(&state_lock);
 	return 0;
 }
 
 XENLIBS_EXPORT int
 xenkexec_status(xenkexec_handle *xk, int type)
 {
-	struct xk_kexec_type t;
 	int rc;
 
 	if (check_type(xk, "status", type) < 0)
 		return -1;
-	memset(&t, 0, sizeof(t));
-	t.type = (uint8_t)type;
-	rc = kexec_op(xk, XK_KEXEC_CMD_kexec_status, &t, sizeof(t), 0);
-	if (rc < 0) {
+	if ((rc = raw_status(xk, type)) < 0) {
 		xenkexec__err(xk, errno, "status: %s image", type_name(type));
 		return -1;
 	}
-	return rc != 0;
+	return rc;
 }
 
 XENLIBS_EXPORT int

@@ -12,7 +12,8 @@
 /*
  * The machine memory map.  Xen tells how many entries it has when asked
  * with a null buffer; the map is then read whole into a hypercall buffer
- * and the first max_entries entries are given to the caller.
+ * and the first max_entries entries are given to the caller, who learns
+ * the whole count from the return value.
  */
 XENLIBS_EXPORT int
 xenkexec_get_memory_map(xenkexec_handle *xk,
@@ -20,8 +21,8 @@ xenkexec_get_memory_map(xenkexec_handle *xk,
 {
 	struct xk_memory_map *mm = NULL;
 	unsigned char *raw = NULL;
-	unsigned int n, i;
-	int rc = -1, e = 0, try;
+	unsigned int n, i, room;
+	int rc = -1, e = 0;
 
 	if (xenkexec__usable(xk, "get_memory_map") < 0)
 		return -1;
@@ -35,33 +36,35 @@ xenkexec_get_memory_map(xenkexec_handle *xk,
 		xenkexec__err(xk, e, "get_memory_map: no hypercall buffer");
 		goto out;
 	}
-	/* The map cannot grow after boot, but retry once if it did. */
-	for (try = 0; try < 2; try++) {
-		memset(mm, 0, sizeof(*mm));
-		if (xencall2(xk->xcall, XK_HYPERVISOR_memory_op,
-		    XK_XENMEM_machine_memory_map,
-		    (uint64_t)(uintptr_t)mm) < 0) {
-			e = errno;
-			xenkexec__err(xk, e, "get_memory_map: size query");
-			goto out;
-		}
-		n = mm->nr_entries;
-		if (n == 0 || n > 65536) {
-			e = EIO;
-			xenkexec__err(xk, e, "get_memory_map: Xen reports %u "
-			    "entries", n);
-			goto out;
-		}
+	if (xencall2(xk->xcall, XK_HYPERVISOR_memory_op,
+	    XK_XENMEM_machine_memory_map, (uint64_t)(uintptr_t)mm) < 0) {
+		e = errno;
+		xenkexec__err(xk, e, "get_memory_map: size query");
+		goto out;
+	}
+	n = mm->nr_entries;
+	if (n == 0 || n > 4096) {
+		e = EIO;
+		xenkexec__err(xk, e, "get_memory_map: Xen reports %u entries",
+		    n);
+		goto out;
+	}
+	/*
+	 * Xen wants room for more entries than it will write (it may add
+	 * reserved entries for holes): give it slack, and more on EINVAL.
+	 */
+	for (room = n + 16; ; room *= 2) {
 		raw = xencall_alloc_buffer(xk->xcall,
-		    (size_t)n * XK_E820_ENTRY_SIZE);
+		    (size_t)room * XK_E820_ENTRY_SIZE);
 		if (raw == NULL) {
 			e = errno;
 			xenkexec__err(xk, e, "get_memory_map: no hypercall "
-			    "buffer for %u entries", n);
+			    "buffer for %u entries", room);
 			goto out;
 		}
-		memset(raw, 0, (size_t)n * XK_E820_ENTRY_SIZE);
-		mm->nr_entries = n;
+		memset(raw, 0, (size_t)room * XK_E820_ENTRY_SIZE);
+		memset(mm, 0, sizeof(*mm));
+		mm->nr_entries = room;
 		mm->buffer = raw;
 		if (xencall2(xk->xcall, XK_HYPERVISOR_memory_op,
 		    XK_XENMEM_machine_memory_map,
@@ -70,11 +73,17 @@ xenkexec_get_memory_map(xenkexec_handle *xk,
 		e = errno;
 		xencall_free_buffer(xk->xcall, raw);
 		raw = NULL;
-		if (e != EINVAL || try == 1) {
+		if (e != EINVAL || room > 4 * (n + 16)) {
 			xenkexec__err(xk, e, "get_memory_map: reading %u "
-			    "entries", n);
+			    "entries", room);
 			goto out;
 		}
+	}
+	if (mm->nr_entries > room) {
+		e = EIO;
+		xenkexec__err(xk, e, "get_memory_map: Xen wrote %u entries "
+		    "in room for %u", mm->nr_entries, room);
+		goto out;
 	}
 	n = mm->nr_entries;
 	for (i = 0; i < n && i < max_entries; i++) {
