@@ -90,7 +90,7 @@ xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
 	int saved;
 
 	if (xcall->buf_fd != -1) {
-		/* Memory of the device: zeroed, never paged out or forked. */
+		/* Memory of the device: zeroed, never paged out. */
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
 		    xcall->buf_fd, 0);
 		if (p == MAP_FAILED) {
@@ -98,6 +98,17 @@ xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
 			xtl_log(xcall->logger, XTL_ERROR, saved,
 			    XENCALL_LOGCTX, "cannot map %zu pages of %s",
 			    npages, LINUX_HYPERCALL_PATH);
+			errno = saved;
+			return NULL;
+		}
+		/* The device's mappings are otherwise copied by fork(2). */
+		if (madvise(p, len, MADV_DONTFORK) == -1) {
+			saved = errno;
+			xtl_log(xcall->logger, XTL_ERROR, saved,
+			    XENCALL_LOGCTX, "cannot keep %zu pages of %s out "
+			    "of child processes", npages,
+			    LINUX_HYPERCALL_PATH);
+			munmap(p, len);
 			errno = saved;
 			return NULL;
 		}
