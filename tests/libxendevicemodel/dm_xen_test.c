@@ -125,7 +125,7 @@ ATF_TC_HEAD(pv_errors, tc)
 }
 ATF_TC_BODY(pv_errors, tc)
 {
-	int pv = xt_guest_domid("pv");
+	int pv = dm_guest_domid("pv");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	unsigned int vcpus;
@@ -215,7 +215,7 @@ ATF_TC_HEAD(ioreq_server_lifecycle, tc)
 }
 ATF_TC_BODY(ioreq_server_lifecycle, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	ioservid_t id = 0xffff, id2 = 0xffff;
@@ -292,7 +292,7 @@ ATF_TC_HEAD(mem_type, tc)
 }
 ATF_TC_BODY(mem_type, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	ioservid_t id;
@@ -333,7 +333,7 @@ ATF_TC_HEAD(modified_memory, tc)
 }
 ATF_TC_BODY(modified_memory, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	struct xen_dm_op_modified_memory_extent ext[3];
@@ -369,7 +369,7 @@ ATF_TC_HEAD(track_dirty_vram, tc)
 }
 ATF_TC_BODY(track_dirty_vram, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	unsigned long bitmap[2];
@@ -388,17 +388,17 @@ ATF_TC_BODY(track_dirty_vram, tc)
 	xendevicemodel_close(dmod);
 }
 
-ATF_TC(inject);
-ATF_TC_HEAD(inject, tc)
+ATF_TC(z_inject);
+ATF_TC_HEAD(z_inject, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "inject_msi and inject_event on a PVH "
 	    "guest; an event for a vCPU it does not have is refused");
 	REQUIRE_XEN(tc);
 	atf_tc_set_md_var(tc, "timeout", "600");
 }
-ATF_TC_BODY(inject, tc)
+ATF_TC_BODY(z_inject, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 
@@ -421,7 +421,7 @@ ATF_TC_HEAD(irq_levels, tc)
 }
 ATF_TC_BODY(irq_levels, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 
@@ -435,12 +435,12 @@ ATF_TC_BODY(irq_levels, tc)
 	    EINVAL);
 	CHECK_FAILS(xendevicemodel_set_irq_level(dmod, dom, 40, 1),
 	    EOPNOTSUPP);
-	CHECK_OK(xendevicemodel_set_isa_irq_level(dmod, dom, 5, 1));
-	CHECK_OK(xendevicemodel_set_isa_irq_level(dmod, dom, 5, 0));
-	CHECK_OK(xendevicemodel_set_pci_intx_level(dmod, dom, 0, 0, 3, 0, 1));
-	CHECK_OK(xendevicemodel_set_pci_intx_level(dmod, dom, 0, 0, 3, 0, 0));
-	CHECK_OK(xendevicemodel_set_pci_link_route(dmod, dom, 0, 10));
-	CHECK_OK(xendevicemodel_set_pci_link_route(dmod, dom, 0, 0));
+	/*
+	 * Not the valid calls: a PVH guest has no emulated PIC or IO-APIC,
+	 * and Xen 4.17.7 takes a general protection fault in
+	 * hvm_isa_irq_deassert() (called from dm_op) when a line of one is
+	 * set.  They need an HVM guest, which the harness cannot start.
+	 */
 	xendevicemodel_close(dmod);
 }
 
@@ -455,7 +455,7 @@ ATF_TC_HEAD(cacheattr_and_vcpus, tc)
 }
 ATF_TC_BODY(cacheattr_and_vcpus, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	unsigned int vcpus = 0;
@@ -486,7 +486,7 @@ ATF_TC_HEAD(restrict_handle, tc)
 }
 ATF_TC_BODY(restrict_handle, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	unsigned int vcpus;
@@ -534,7 +534,7 @@ ATF_TC_HEAD(zz_shutdown_last, tc)
 }
 ATF_TC_BODY(zz_shutdown_last, tc)
 {
-	domid_t dom = (domid_t)xt_guest_domid("pvh");
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 
@@ -553,7 +553,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, mem_type);
 	ATF_TP_ADD_TC(tp, modified_memory);
 	ATF_TP_ADD_TC(tp, track_dirty_vram);
-	ATF_TP_ADD_TC(tp, inject);
+	ATF_TP_ADD_TC(tp, z_inject);
 	ATF_TP_ADD_TC(tp, irq_levels);
 	ATF_TP_ADD_TC(tp, cacheattr_and_vcpus);
 	ATF_TP_ADD_TC(tp, restrict_handle);
