@@ -196,6 +196,44 @@ ATF_TC_BODY(progress_percent_overflow, tc)
 	capture_close(&c, s);
 }
 
+ATF_TC_WITHOUT_HEAD(progress_through_pipe);
+ATF_TC_BODY(progress_through_pipe, tc)
+{
+	char buf[8192];
+	int p[2];
+	FILE *f;
+	xentoollog_logger_stdiostream *s;
+	unsigned long i;
+	size_t n;
+
+	/* A pipe is not a terminal: sparse lines, never a carriage return. */
+	ATF_REQUIRE(pipe(p) == 0);
+	ATF_REQUIRE((f = fdopen(p[1], "w")) != NULL);
+	s = xtl_createlogger_stdiostream(f, XTL_PROGRESS, 0);
+	ATF_REQUIRE(s != NULL);
+	for (i = 0; i <= 200; i++)
+		xtl_progress((xentoollog_logger *)s, "pipe", "moving", i, 200);
+	xtl_logger_destroy((xentoollog_logger *)s);
+	fclose(f);
+	n = 0;
+	while (n < sizeof(buf) - 1) {
+		ssize_t r = read(p[0], buf + n, sizeof(buf) - 1 - n);
+
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	close(p[0]);
+	ATF_CHECK(strchr(buf, '\r') == NULL);
+	ATF_CHECK(strstr(buf, "pipe: progress: moving: 100/200   50%\n") != NULL);
+	ATF_CHECK(strstr(buf, "pipe: progress: moving: 200/200  100%\n") != NULL);
+	/* 0%, every 5% up to 100%: 21 lines. */
+	for (i = 0, n = 0; buf[i] != '\0'; i++)
+		n += buf[i] == '\n';
+	ATF_CHECK_EQ(n, 21);
+}
+
 /* Read what a pty master has, until the slave side has been quiet. */
 static size_t
 drain(int fd, char *buf, size_t size)
@@ -338,6 +376,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, flags_pid_date);
 	ATF_TP_ADD_TC(tp, progress_sparse);
 	ATF_TP_ADD_TC(tp, progress_percent_overflow);
+	ATF_TP_ADD_TC(tp, progress_through_pipe);
 	ATF_TP_ADD_TC(tp, progress_tty_redraws);
 	ATF_TP_ADD_TC(tp, progress_cr_flags);
 	ATF_TP_ADD_TC(tp, custom_logger);
