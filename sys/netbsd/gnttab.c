@@ -113,11 +113,16 @@ gnttab_os_map(xengnttab_handle *h, uint32_t count,
 		errno = saved;
 		return NULL;
 	}
-	/* Fault every page in now; EAGAIN is only the wiring limit. */
+	/*
+	 * Fault every page in now.  The kernel reports a page it could not
+	 * map (a bad or read-only grant) as ENOMEM: that is our EINVAL.
+	 * EAGAIN is only the wiring limit: the check is skipped.
+	 */
 	if (mlock(addr, len) == -1) {
 		if (errno != EAGAIN) {
+			saved = errno == ENOMEM ? EINVAL : errno;
 			drop_range(addr, len);
-			errno = EINVAL;
+			errno = saved;
 			return NULL;
 		}
 	} else
