@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * FreeBSD: /dev/xen/{privcmd,evtchn,gntdev}, decoded with
+ * sys/freebsd/xen_ioctl.h.  As in FreeBSD's ioctl layer, the argument is
+ * copied in for IOC_IN and back out for IOC_OUT only when the driver
+ * succeeds.  Unknown requests: privcmd and gntdev ENOSYS, evtchn ENOTTY.
+ */
+
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "sys/freebsd/xen_ioctl.h"
+#include "xenemu_impl.h"
+
+static const struct xe_devpath freebsd_devs[] = {
+	{ FREEBSD_PRIVCMD_PATH, XK_PRIVCMD, 1 },
+	{ FREEBSD_EVTCHN_PATH, XK_EVTCHN, 1 },
+	{ FREEBSD_GNTDEV_PATH, XK_GNTDEV, 1 },
+	{ NULL, 0, 0 }
+};
+
+#define N(x)	{ x, #x }
+static const struct { unsigned long req; const char *name; } names[] = {
+	N(IOCTL_PRIVCMD_HYPERCALL), N(IOCTL_PRIVCMD_MMAPBATCH),
+	N(IOCTL_PRIVCMD_MMAP_RESOURCE), N(IOCTL_PRIVCMD_DM_OP),
+	N(IOCTL_PRIVCMD_RESTRICT),
+	N(IOCTL_EVTCHN_BIND_VIRQ), N(IOCTL_EVTCHN_BIND_INTERDOMAIN),
+	N(IOCTL_EVTCHN_BIND_UNBOUND_PORT), N(IOCTL_EVTCHN_UNBIND),
+	N(IOCTL_EVTCHN_NOTIFY), N(IOCTL_EVTCHN_RESET),
+	N(IOCTL_GNTDEV_SET_UNMAP_NOTIFY), N(IOCTL_GNTDEV_ALLOC_GREF),
+	N(IOCTL_GNTDEV_DEALLOC_GREF), N(IOCTL_GNTDEV_MAP_GRANT_REF),
+	N(IOCTL_GNTDEV_UNMAP_GRANT_REF), N(IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR),
+};
+
+static const char *
+freebsd_name(unsigned long req)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].req == req)
+			return (names[i].name);
+	return ("unknown");
+}
+
+static long
+privcmd(struct xe_file *f, unsigned long req, void *data)
+{
+	long r;
+
+	switch (req) {
+	case IOCTL_PRIVCMD_HYPERCALL: {
+		struct ioctl_privcmd_hypercall *h = data;
+		uint64_t oa[6];
+
+		oa[0] = h->op;
+		memcpy(oa + 1, h->arg, sizeof(h->arg));
+		r = xe_pc_hypercall(f, oa);
+		h->retval = r >= 0 ? r : 0;
+		return (r >= 0 ? 0 : r);
+	}
+	case IOCTL_PRIVCMD_MMAPBATCH: {
+		struct ioctl_privcmd_mmapbatch *m = data;
+
+		if (m->num <= 0)
+			return (-EINVAL);
+		if (m->arr == NULL || m->err == NULL)
+			return (-EFAULT);
+		/* Per-frame errors only; no ENOENT summary as on Linux. */
+		r = xe_pc_mmapbatch(f, m->dom, m->addr, (unsigned int)m->num,
+		    NULL, m->arr, m->err, 1, 0);
+		return (r < 0 ? r : 0);
+	}
+	case IOCTL_PRIVCMD_MMAP_RESOURCE: {
+		struct ioctl_privcmd_mmapresource *m = data;
+
+		return (xe_pc_mmap_resource(f, m->dom, m->type, m->id, m->idx,
+		    &m->num, m->addr, 0));
+	}
+	case IOCTL_PRIVCMD_DM_OP: {
+		struct ioctl_privcmd_dmop *d = data;
+		void *ptr[16];
+		size_t size[16];
+		unsigned int i;
+
+		if (d->num == 0)
+			return (0);
+		if (d->num > 16)
+			return (-E2BIG);
+		if (d->ubufs == NULL)
+			return (-EFAULT);
+		for (i = 0; i < d->num; i++) {
+			ptr[i] = d->ubufs[i].uptr;
+			size[i] = d->ubufs[i].size;
+		}
+		return (xe_pc_dm_op(f, d->dom, d->num, ptr, size));
+	}
+	case IOCTL_PRIVCMD_RESTRICT:
+		return (xe_pc_restrict(f, *(uint16_t *)data));
+	default:
+		return (-ENOSYS);
+	}
+}
+
+static long
+evtchn(struct xe_file *f, int fd, unsigned long req, void *data)
+{
+	long r;
+
+	switch (req) {
+	case IOCTL_EVTCHN_BIND_VIRQ: {
+		struct ioctl_evtchn_bind_virq *b = data;
+
+		if ((r = xe_ev_bind_virq(f, b->virq)) < 0)
+			return (r);
+		b->port = (uint32_t)r;
+		return (0);
+	}
+	case IOCTL_EVTCHN_BIND_INTERDOMAIN: {
+		struct ioctl_evtchn_bind_interdomain *b = data;
+
+		if ((r = xe_ev_bind_interdomain(f, b->remote_domain,
+		    b->remote_port)) < 0)
+			return (r);
+		b->port = (uint32_t)r;
+		return (0);
+	}
+	case IOCTL_EVTCHN_BIND_UNBOUND_PORT: {
+		struct ioctl_evtchn_bind_unbound_port *b = data;
+
+		if ((r = xe_ev_bind_unbound(f, b->remote_domain)) < 0)
+			return (r);
+		b->port = (uint32_t)r;
+		return (0);
+	}
+	case IOCTL_EVTCHN_UNBIND:
+		return (xe_ev_unbind(f,
+		    ((struct ioctl_evtchn_unbind *)data)->port));
+	case IOCTL_EVTCHN_NOTIFY:
+		return (xe_ev_notify(f,
+		    ((struct ioctl_evtchn_notify *)data)->port));
+	case IOCTL_EVTCHN_RESET:
+		return (xe_ev_reset(f, fd));
+	default:
+		return (-ENOTTY);
+	}
+}
+
+static long
+gntdev(struct xe_file *f, unsigned long req, void *data)
+{
+	struct xe_gmap *g;
+	struct xe_map *m;
+	unsigned int i;
+	long r;
+
+	switch (req) {
+	case IOCTL_GNTDEV_SET_UNMAP_NOTIFY: {
+		struct ioctl_gntdev_unmap_notify *n = data;
+
+		if ((g = xe_gmap_find_off(f, n->index)) == NULL)
+			return (-EINVAL);
+		xe_gmap_set_notify(g, n->index - g->index, n->action,
+		    n->event_channel_port);
+		return (0);
+	}
+	case IOCTL_GNTDEV_ALLOC_GREF: {
+		struct ioctl_gntdev_alloc_gref *a = data;
+
+		if (a->count == 0)
+			return (-EINVAL);
+		if (a->gref_ids == NULL)
+			return (-EFAULT);
+		if ((g = xe_gmap_new(f, 1, a->count)) == NULL)
+			return (-ENOMEM);
+		if ((r = xe_gnt_share(g, a->domid,
+		    (a->flags & GNTDEV_ALLOC_FLAG_WRITABLE) != 0,
+		    a->gref_ids)) != 0) {
+			xe_gmap_release(g);
+			return (r);
+		}
+		a->index = g->index;
+		return (0);
+	}
+	case IOCTL_GNTDEV_DEALLOC_GREF: {
+		struct ioctl_gntdev_dealloc_gref *d = data;
+
+		if ((g = xe_gmap_find(f, d->index, d->count)) == NULL ||
+		    !g->alloc)
+			return (-EINVAL);
+		g->owner = NULL;
+		xe_gmap_check(g);
+		return (0);
+	}
+	case IOCTL_GNTDEV_MAP_GRANT_REF: {
+		struct ioctl_gntdev_map_grant_ref *mg = data;
+
+		if (mg->count == 0)
+			return (-EINVAL);
+		if (mg->refs == NULL)
+			return (-EFAULT);
+		if ((g = xe_gmap_new(f, 0, mg->count)) == NULL)
+			return (-ENOMEM);
+		for (i = 0; i < mg->count; i++) {
+			g->dom[i] = (uint16_t)mg->refs[i].domid;
+			g->ref[i] = mg->refs[i].ref;
+		}
+		mg->index = g->index;
+		return (0);
+	}
+	case IOCTL_GNTDEV_UNMAP_GRANT_REF: {
+		struct ioctl_gntdev_unmap_grant_ref *u = data;
+
+		if ((g = xe_gmap_find(f, u->index, u->count)) == NULL ||
+		    g->alloc)
+			return (-EINVAL);
+		g->owner = NULL;
+		xe_gmap_check(g);
+		return (0);
+	}
+	case IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR: {
+		struct ioctl_gntdev_get_offset_for_vaddr *o = data;
+
+		if ((m = xe_map_find((uintptr_t)o->vaddr, 1)) == NULL ||
+		    m->gmap == NULL || m->gmap->owner != f)
+			return (-EINVAL);
+		o->offset = m->gmap->index;
+		o->count = m->gmap->count;
+		return (0);
+	}
+	default:
+		return (-ENOSYS);
+	}
+}
+
+static long
+freebsd_ioctl(struct xe_file *f, int fd, unsigned long req, void *arg)
+{
+	uint8_t kbuf[128];
+	size_t len = FREEBSD_IOCPARM_LEN(req);
+	void *data = arg;
+	long r;
+
+	if (req & FREEBSD_IOC_INOUT) {
+		if (len > sizeof(kbuf))
+			return (-ENOTTY);
+		if (arg == NULL && len > 0)
+			return (-EFAULT);
+		memset(kbuf, 0, sizeof(kbuf));
+		if (req & FREEBSD_IOC_IN)
+			memcpy(kbuf, arg, len);
+		data = kbuf;
+	}
+	switch (f->kind) {
+	case XK_PRIVCMD:
+		r = privcmd(f, req, data);
+		break;
+	case XK_EVTCHN:
+		r = evtchn(f, fd, req, data);
+		break;
+	case XK_GNTDEV:
+		r = gntdev(f, req, data);
+		break;
+	default:
+		r = -ENOTTY;
+	}
+	if (r >= 0 && (req & FREEBSD_IOC_OUT) && len > 0)
+		memcpy(arg, kbuf, len);
+	return (r);
+}
+
+const struct xe_dialect xe_freebsd = {
+	.id = XENEMU_FREEBSD,
+	.name = "freebsd",
+	.devs = freebsd_devs,
+	.ioctl = freebsd_ioctl,
+	.ioctl_name = freebsd_name,
+	.evtchn_write_u16 = 0,
+	.gnt_unmap_needs_ioctl = 1,
+};

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * NetBSD: /kern/xen/privcmd (privcmd and the grant ioctls, which fill the
+ * caller's anonymous mapping) and /dev/xenevt, decoded with
+ * sys/netbsd/xen_ioctl.h.  Arguments are copied in for IOC_IN and out for
+ * IOC_OUT only on success; MMAP_RESOURCE is _IOW, so its size query never
+ * reaches the caller.  Unknown requests answer EINVAL on both devices, as
+ * NetBSD's privcmd_ioctl and xenevt_fioctl do.  xenevt's write() takes
+ * 16-bit port numbers.
+ */
+
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "sys/netbsd/xen_ioctl.h"
+#include "xenemu_impl.h"
+
+#define NETBSD_NR_EVENT_CHANNELS	4096U
+
+static const struct xe_devpath netbsd_devs[] = {
+	{ NETBSD_PRIVCMD_PATH, XK_PRIVCMD, 1 },
+	{ NETBSD_XENEVT_PATH, XK_EVTCHN, 1 },
+	{ NULL, 0, 0 }
+};
+
+#define N(x)	{ x, #x }
+static const struct { unsigned long req; const char *name; } names[] = {
+	N(IOCTL_PRIVCMD_HYPERCALL), N(IOCTL_PRIVCMD_MMAP),
+	N(IOCTL_PRIVCMD_MMAPBATCH), N(IOCTL_PRIVCMD_GET_MACH2PHYS_START_MFN),
+	N(IOCTL_PRIVCMD_INITDOMAIN_EVTCHN), N(IOCTL_PRIVCMD_MMAPBATCH_V2),
+	N(IOCTL_PRIVCMD_MMAP_RESOURCE), N(IOCTL_GNTDEV_MMAP_GRANT_REF),
+	N(IOCTL_GNTDEV_ALLOC_GRANT_REF),
+	N(EVTCHN_RESET), N(EVTCHN_BIND), N(EVTCHN_UNBIND),
+	N(IOCTL_EVTCHN_BIND_VIRQ), N(IOCTL_EVTCHN_BIND_INTERDOMAIN),
+	N(IOCTL_EVTCHN_BIND_UNBOUND_PORT), N(IOCTL_EVTCHN_UNBIND),
+	N(IOCTL_EVTCHN_NOTIFY), N(IOCTL_EVTCHN_RESET),
+};
+
+static const char *
+netbsd_name(unsigned long req)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].req == req)
+			return (names[i].name);
+	return ("unknown");
+}
+
+/* The grant mapping replaces the caller's pages at va. */
+static long
+map_gref(struct ioctl_gntdev_mmap_grant_ref *mg)
+{
+	struct xe_grant *gr;
+	struct xe_gmap *g;
+	struct xe_map *m;
+	unsigned int i;
+	int prot = PROT_READ | PROT_WRITE;
+	long r;
+
+	if (mg->count == 0 || mg->va == NULL ||
+	    (uintptr_t)mg->va % XE_PG != 0)
+		return (-EINVAL);
+	if (mg->refs == NULL)
+		return (-EFAULT);
+	if ((g = xe_gmap_new(NULL, 0, mg->count)) == NULL)
+		return (-ENOMEM);
+	for (i = 0; i < mg->count; i++) {
+		g->dom[i] = (uint16_t)mg->refs[i].domid;
+		g->ref[i] = mg->refs[i].ref;
+		if ((gr = xe_grant_get(g->dom[i], g->ref[i])) != NULL &&
+		    gr->readonly)
+			prot = PROT_READ;
+	}
+	xe_unmap_tracking((uintptr_t)mg->va, (size_t)mg->count * XE_PG);
+	if ((r = xe_gmap_map_foreign(g, mg->va, prot)) != 0) {
+		xe_gmap_release(g);
+		return (r);
+	}
+	if ((m = xe_map_new(XM_GNT, mg->va, (size_t)mg->count * XE_PG,
+	    prot)) == NULL) {
+		xe_gmap_check(g);	/* drops the grants again */
+		return (-ENOMEM);
+	}
+	m->gmap = g;
+	g->mapped = 1;
+	xe_gmap_set_notify(g, (uint64_t)mg->notify.offset, mg->notify.action,
+	    mg->notify.event_channel_port);
+	return (0);
+}
+
+static long
+alloc_gref(struct ioctl_gntdev_alloc_grant_ref *a)
+{
+	struct xe_gmap *g;
+	struct xe_map *m;
+	unsigned int i;
+	long r;
+
+	if (a->count == 0 || a->va == NULL || (uintptr_t)a->va % XE_PG != 0)
+		return (-EINVAL);
+	if (a->gref_ids == NULL)
+		return (-EFAULT);
+	if ((g = xe_gmap_new(NULL, 1, a->count)) == NULL)
+		return (-ENOMEM);
+	if ((r = xe_gnt_share(g, a->domid,
+	    (a->flags & GNTDEV_ALLOC_FLAG_WRITABLE) != 0, a->gref_ids)) != 0) {
+		xe_gmap_release(g);
+		return (r);
+	}
+	xe_unmap_tracking((uintptr_t)a->va, (size_t)a->count * XE_PG);
+	for (i = 0; i < a->count; i++)
+		(void)xe_map_frame((char *)a->va + i * XE_PG, g->mfn[i],
+		    PROT_READ | PROT_WRITE);
+	if ((m = xe_map_new(XM_GNT, a->va, (size_t)a->count * XE_PG,
+	    PROT_READ | PROT_WRITE)) == NULL) {
+		xe_gmap_check(g);
+		return (-ENOMEM);
+	}
+	m->gmap = g;
+	g->mapped = 1;
+	xe_gmap_set_notify(g, (uint64_t)a->notify.offset, a->notify.action,
+	    a->notify.event_channel_port);
+	return (0);
+}
+
+/* The old interface: runs of machine frames of one domain. */
+static long
+privcmd_mmap(struct privcmd_mmap *pm)
+{
+	struct privcmd_mmap_entry *e;
+	struct xe_map *m;
+	uint32_t mfn;
+	uint64_t k;
+	int i;
+	long r;
+
+	if (pm->num <= 0 || pm->entry == NULL)
+		return (-EINVAL);
+	for (i = 0; i < pm->num; i++) {
+		e = &pm->entry[i];
+		if (e->va % XE_PG != 0 || e->npages == 0)
+			return (-EINVAL);
+		if ((m = xe_map_find((uintptr_t)e->va, e->npages * XE_PG)) ==
+		    NULL && (m = xe_map_new(XM_FOREIGN, (void *)(uintptr_t)e->va,
+		    e->npages * XE_PG, PROT_READ | PROT_WRITE)) == NULL)
+			return (-ENOMEM);
+		for (k = 0; k < e->npages; k++) {
+			if ((r = xe_gfn_lookup(pm->dom, e->mfn + k, &mfn)) != 0)
+				return (-EINVAL);
+			(void)xe_map_frame((char *)(uintptr_t)e->va + k * XE_PG,
+			    mfn, PROT_READ | PROT_WRITE);
+		}
+	}
+	return (0);
+}
+
+static long
+privcmd(struct xe_file *f, unsigned long req, void *data)
+{
+	long r;
+
+	switch (req) {
+	case IOCTL_PRIVCMD_HYPERCALL: {
+		struct privcmd_hypercall *h = data;
+		uint64_t oa[6];
+
+		if (h->op >= XE_PG >> 5)
+			return (-EINVAL);
+		oa[0] = h->op;
+		memcpy(oa + 1, h->arg, sizeof(h->arg));
+		r = xe_pc_hypercall(f, oa);
+		h->retval = r >= 0 ? r : 0;
+		return (r >= 0 ? 0 : r);
+	}
+	case IOCTL_PRIVCMD_MMAP:
+		return (privcmd_mmap(data));
+	case IOCTL_PRIVCMD_MMAPBATCH: {
+		struct privcmd_mmapbatch *m = data;
+
+		if (m->num <= 0)
+			return (-EINVAL);
+		if (m->arr == NULL)
+			return (-EFAULT);
+		r = xe_pc_mmapbatch(f, m->dom, m->addr, (unsigned int)m->num,
+		    m->arr, NULL, NULL, 0, 1);
+		return (r < 0 ? r : 0);
+	}
+	case IOCTL_PRIVCMD_MMAPBATCH_V2: {
+		struct privcmd_mmapbatch_v2 *m = data;
+
+		if (m->num <= 0)
+			return (-EINVAL);
+		if (m->arr == NULL || m->err == NULL)
+			return (-EFAULT);
+		r = xe_pc_mmapbatch(f, m->dom, m->addr, (unsigned int)m->num,
+		    NULL, m->arr, m->err, 0, 1);
+		return (r < 0 ? r : 0);
+	}
+	case IOCTL_PRIVCMD_MMAP_RESOURCE: {
+		struct privcmd_mmap_resource *m = data;
+
+		/* Any size found lands in our copy only (_IOW). */
+		return (xe_pc_mmap_resource(f, m->dom, m->type, m->id, m->idx,
+		    &m->num, m->addr, 1));
+	}
+	case IOCTL_GNTDEV_MMAP_GRANT_REF:
+		return (map_gref(data));
+	case IOCTL_GNTDEV_ALLOC_GRANT_REF:
+		return (alloc_gref(data));
+	default:
+		return (-EINVAL);
+	}
+}
+
+static long
+xenevt(struct xe_file *f, int fd, unsigned long req, void *data)
+{
+	long r;
+
+	switch (req) {
+	case EVTCHN_RESET:
+	case IOCTL_EVTCHN_RESET:
+		return (xe_ev_reset(f, fd));
+	case IOCTL_EVTCHN_BIND_VIRQ: {
+		struct ioctl_evtchn_bind_virq *b = data;
+
+		if ((r = xe_ev_bind_virq(f, b->virq)) < 0)
+			return (r);
+		b->port = (uint32_t)r;
+		return (0);
+	}
+	case IOCTL_EVTCHN_BIND_INTERDOMAIN: {
+		struct ioctl_evtchn_bind_interdomain *b = data;
+
+		if ((r = xe_ev_bind_interdomain(f, b->remote_domain,
+		    b->remote_port)) < 0)
+			return (r);
+		b->port = (uint32_t)r;
+		return (0);
+	}
+	case IOCTL_EVTCHN_BIND_UNBOUND_PORT: {
+		struct ioctl_evtchn_bind_unbound_port *b = data;
+
+		if ((r = xe_ev_bind_unbound(f, b->remote_domain)) < 0)
+			return (r);
+		b->port = (uint32_t)r;
+		return (0);
+	}
+	case IOCTL_EVTCHN_UNBIND: {
+		uint32_t port = ((struct ioctl_evtchn_unbind *)data)->port;
+
+		if (port >= NETBSD_NR_EVENT_CHANNELS)
+			return (-EINVAL);
+		return (xe_ev_unbind(f, port));
+	}
+	case IOCTL_EVTCHN_NOTIFY: {
+		uint32_t port = ((struct ioctl_evtchn_notify *)data)->port;
+
+		if (port >= NETBSD_NR_EVENT_CHANNELS)
+			return (-EINVAL);
+		return (xe_ev_notify(f, port));
+	}
+	default:
+		return (-EINVAL);
+	}
+}
+
+static long
+netbsd_ioctl(struct xe_file *f, int fd, unsigned long req, void *arg)
+{
+	uint8_t kbuf[128];
+	size_t len = NETBSD_IOCPARM_LEN(req);
+	void *data = arg;
+	long r;
+
+	if (req & NETBSD_IOC_INOUT) {
+		if (len > sizeof(kbuf))
+			return (-ENOTTY);
+		if (arg == NULL && len > 0)
+			return (-EFAULT);
+		memset(kbuf, 0, sizeof(kbuf));
+		if (req & NETBSD_IOC_IN)
+			memcpy(kbuf, arg, len);
+		data = kbuf;
+	}
+	if (f->kind == XK_PRIVCMD)
+		r = privcmd(f, req, data);
+	else
+		r = xenevt(f, fd, req, data);
+	if (r >= 0 && (req & NETBSD_IOC_OUT) && len > 0)
+		memcpy(arg, kbuf, len);
+	return (r);
+}
+
+const struct xe_dialect xe_netbsd = {
+	.id = XENEMU_NETBSD,
+	.name = "netbsd",
+	.devs = netbsd_devs,
+	.ioctl = netbsd_ioctl,
+	.ioctl_name = netbsd_name,
+	.evtchn_write_u16 = 1,
+	.gnt_unmap_needs_ioctl = 0,
+};

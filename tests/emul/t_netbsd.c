@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * xenemu, NetBSD dialect: raw requests from sys/netbsd/xen_ioctl.h.
+ */
+
+#define _GNU_SOURCE
+#include <sys/mman.h>
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include "sys/netbsd/xen_ioctl.h"
+#include "t_util.h"
+#include "xenemu.h"
+#include "xenemu_xen.h"
+
+#define PG	4096
+
+int	ioctl(int, unsigned long, ...);
+
+static int
+dev(const char *path)
+{
+	return (T_FD(open(path, O_RDWR | O_CLOEXEC)));
+}
+
+static void *
+anon(size_t n)
+{
+	void *p = mmap(NULL, n * PG, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ATF_REQUIRE(p != MAP_FAILED);
+	return (p);
+}
+
+ATF_TC_WITHOUT_HEAD(paths_unknown);
+ATF_TC_BODY(paths_unknown, tc)
+{
+	uint64_t port = 1;
+	int pc, ev, x = 0;
+
+	T_SETUP(XENEMU_NETBSD);
+	T_ERR(ENOENT, open("/dev/xen/privcmd", O_RDWR));
+	T_ERR(ENOENT, open("/dev/xen/evtchn", O_RDWR));
+	T_ERR(ENOENT, open("/dev/xen/gntdev", O_RDWR));
+	pc = dev(NETBSD_PRIVCMD_PATH);
+	ev = dev(NETBSD_XENEVT_PATH);
+	T_ERR(EINVAL, ioctl(pc, NETBSD_IOWR('P', 99, int), &x));
+	T_ERR(EINVAL, ioctl(ev, NETBSD_IOWR('E', 99, int), &x));
+	T_ERR(EINVAL, ioctl(ev, EVTCHN_BIND, &port));
+	T_ERR(EINVAL, ioctl(pc, IOCTL_PRIVCMD_INITDOMAIN_EVTCHN, &x));
+	T_ERR(ENODEV, (long)(intptr_t)mmap(NULL, PG, PROT_READ, MAP_SHARED,
+	    pc, 0));
+	close(pc);
+	close(ev);
+	T_NO_LEAKS();
+}
+
+ATF_TC_WITHOUT_HEAD(hypercall);
+ATF_TC_BODY(hypercall, tc)
+{
+	struct privcmd_hypercall h;
+	struct xe_dm_op dm;
+	struct xe_dm_op_buf b;
+	struct xenemu_dm_op rec;
+	int pc, dom;
+
+	T_SETUP(XENEMU_NETBSD);
+	pc = dev(NETBSD_PRIVCMD_PATH);
+	memset(&h, 0, sizeof(h));
+	h.op = XE_HC_xen_version;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	ATF_CHECK_EQ(0x40011, h.retval);
+	h.op = 128;
+	T_ERR(EINVAL, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	/* No DM_OP ioctl: dm_op is a plain hypercall with buffers. */
+	dom = xenemu_domain_create(1);
+	memset(&dm, 0, sizeof(dm));
+	dm.op = XE_DMOP_create_ioreq_server;
+	b.h = (uintptr_t)&dm;
+	b.size = sizeof(dm);
+	h.op = XE_HC_dm_op;
+	h.arg[0] = (uint64_t)dom;
+	h.arg[1] = 1;
+	h.arg[2] = (uintptr_t)&b;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	T_OK(xenemu_last_dm_op(&rec));
+	ATF_CHECK_EQ(XE_DMOP_create_ioreq_server, rec.op);
+	ATF_CHECK_EQ(dom, rec.domid);
+	close(pc);
+	T_NO_LEAKS();
+}
+
+ATF_TC_WITHOUT_HEAD(foreign_map);
+ATF_TC_BODY(foreign_map, tc)
+{
+	struct privcmd_mmapbatch_v2 b2;
+	struct privcmd_mmapbatch b1;
+	struct privcmd_mmap_resource r;
+	uint64_t arr[2] = { 1, 0 };
+	int err[2], pc, dom;
+	char *p;
+
+	T_SETUP(XENEMU_NETBSD);
+	dom = xenemu_domain_create(2);
+	strcpy(xenemu_frame((uint16_t)dom, 1), "one");
+	pc = dev(NETBSD_PRIVCMD_PATH);
+	p = anon(2);
+	memset(&b2, 0, sizeof(b2));
+	b2.num = 2;
+	b2.dom = (uint16_t)dom;
+	b2.addr = (uintptr_t)p;
+	b2.arr = arr;
+	b2.err = err;
+	T_OK(xenemu_frame_state((uint16_t)dom, 0, XENEMU_FRAME_BAD));
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_MMAPBATCH_V2, &b2));
+	ATF_CHECK_EQ(0, err[0]);
+	ATF_CHECK_EQ(-EINVAL, err[1]);
+	ATF_CHECK_STREQ("one", p);
+	/* V1: the top nibble marks a failed frame. */
+	b1.num = 2;
+	b1.dom = (uint16_t)dom;
+	b1.addr = (uintptr_t)p;
+	b1.arr = arr;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_MMAPBATCH, &b1));
+	ATF_CHECK_EQ(1, arr[0]);
+	ATF_CHECK_EQ(0xf0000000U, arr[1]);
+	T_OK(munmap(p, 2 * PG));
+
+	/* _IOW: the size query cannot report the size. */
+	memset(&r, 0, sizeof(r));
+	r.dom = (uint16_t)dom;
+	r.type = XE_XENMEM_resource_grant_table;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_MMAP_RESOURCE, &r));
+	ATF_CHECK_EQ(0, r.num);
+	p = anon(2);
+	r.num = 2;
+	r.addr = (uintptr_t)p;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_MMAP_RESOURCE, &r));
+	T_OK(munmap(p, 2 * PG));
+	close(pc);
+	T_NO_LEAKS();
+}
+
+ATF_TC_WITHOUT_HEAD(grants);
+ATF_TC_BODY(grants, tc)
+{
+	struct ioctl_gntdev_grant_ref refs[1];
+	struct ioctl_gntdev_mmap_grant_ref m;
+	struct ioctl_gntdev_alloc_grant_ref a;
+	struct xenemu_grant_info gi;
+	uint32_t ids[1], rport;
+	int pc, dom, ref;
+	char *p, *f;
+
+	T_SETUP(XENEMU_NETBSD);
+	dom = xenemu_domain_create(1);
+	f = xenemu_frame((uint16_t)dom, 0);
+	ref = xenemu_grant((uint16_t)dom, 0, 0);
+	rport = (uint32_t)xenemu_evtchn_alloc_unbound((uint16_t)dom, 0);
+	pc = dev(NETBSD_PRIVCMD_PATH);
+	p = anon(1);
+	refs[0].domid = (uint32_t)dom;
+	refs[0].ref = (uint32_t)ref;
+	memset(&m, 0, sizeof(m));
+	m.count = 1;
+	m.va = p;
+	m.refs = refs;
+	m.notify.offset = 4;
+	m.notify.action = UNMAP_NOTIFY_CLEAR_BYTE;
+	T_OK(ioctl(pc, IOCTL_GNTDEV_MMAP_GRANT_REF, &m));
+	p[4] = 'n';
+	ATF_CHECK_EQ('n', f[4]);
+	T_OK(xenemu_grant_info((uint16_t)dom, (uint32_t)ref, &gi));
+	ATF_CHECK_EQ(1, gi.maps);
+	/* Closing privcmd does not unmap; munmap does, and notifies. */
+	close(pc);
+	T_OK(munmap(p, PG));
+	ATF_CHECK_EQ(0, f[4]);
+	T_OK(xenemu_grant_info((uint16_t)dom, (uint32_t)ref, &gi));
+	ATF_CHECK_EQ(0, gi.maps);
+
+	pc = dev(NETBSD_PRIVCMD_PATH);
+	p = anon(1);
+	memset(&a, 0, sizeof(a));
+	a.domid = (uint16_t)dom;
+	a.flags = GNTDEV_ALLOC_FLAG_WRITABLE;
+	a.count = 1;
+	a.va = p;
+	a.gref_ids = ids;
+	T_OK(ioctl(pc, IOCTL_GNTDEV_ALLOC_GRANT_REF, &a));
+	strcpy(p, "mine");
+	T_OK(xenemu_grant_info(0, ids[0], &gi));
+	ATF_CHECK_STREQ("mine", gi.page);
+	T_OK(munmap(p, PG));
+	ATF_CHECK_EQ(-1, xenemu_grant_info(0, ids[0], &gi));
+	close(pc);
+	T_OK(xenemu_evtchn_close((uint16_t)dom, rport));
+	T_NO_LEAKS();
+}
+
+ATF_TC_WITHOUT_HEAD(xenevt);
+ATF_TC_BODY(xenevt, tc)
+{
+	struct ioctl_evtchn_bind_unbound_port u;
+	struct ioctl_evtchn_bind_interdomain i;
+	struct ioctl_evtchn_notify n;
+	struct xenemu_port st;
+	uint32_t got;
+	uint16_t p16;
+	int ev;
+
+	T_SETUP(XENEMU_NETBSD);
+	ev = dev(NETBSD_XENEVT_PATH);
+	u.remote_domain = 0;
+	T_OK(ioctl(ev, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &u));
+	i.remote_domain = 0;
+	i.remote_port = u.port;
+	T_OK(ioctl(ev, IOCTL_EVTCHN_BIND_INTERDOMAIN, &i));
+	n.port = u.port;
+	T_OK(ioctl(ev, IOCTL_EVTCHN_NOTIFY, &n));
+	ATF_CHECK_EQ(4, read(ev, &got, 4));
+	ATF_CHECK_EQ(i.port, got);
+	/* write() takes 16-bit ports. */
+	p16 = (uint16_t)i.port;
+	ATF_CHECK_EQ(2, write(ev, &p16, 2));
+	T_OK(xenemu_evtchn_state(0, i.port, &st));
+	ATF_CHECK_EQ(0, st.masked);
+	n.port = 5000;
+	T_ERR(EINVAL, ioctl(ev, IOCTL_EVTCHN_NOTIFY, &n));
+	n.port = 900;
+	T_ERR(ENOTCONN, ioctl(ev, IOCTL_EVTCHN_NOTIFY, &n));
+	close(ev);
+	T_NO_LEAKS();
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, paths_unknown);
+	ATF_TP_ADD_TC(tp, hypercall);
+	ATF_TP_ADD_TC(tp, foreign_map);
+	ATF_TP_ADD_TC(tp, grants);
+	ATF_TP_ADD_TC(tp, xenevt);
+	return (atf_no_error());
+}
