@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <atf-c.h>
 #include <xentoollog.h>
 
 struct capture {
