@@ -46,8 +46,13 @@ ATF_TC_BODY(paths_unknown, tc)
 	T_ERR(ENOTTY, ioctl(ev, FREEBSD_IOWR('E', 99, int), &x));
 	T_ERR(ENOSYS, ioctl(gd, FREEBSD_IOWR('E', 99, int), &x));
 	/* The wrong-direction MMAP_RESOURCE is simply unknown. */
-	T_ERR(ENOSYS, ioctl(pc, FREEBSD_IOW('E', 2,
-	    struct ioctl_privcmd_mmapresource), &x));
+	{
+		struct ioctl_privcmd_mmapresource r;
+
+		memset(&r, 0, sizeof(r));
+		T_ERR(ENOSYS, ioctl(pc, FREEBSD_IOW('E', 2,
+		    struct ioctl_privcmd_mmapresource), &r));
+	}
 	/* No restrict on FreeBSD's evtchn. */
 	T_ERR(ENOTTY, ioctl(ev, FREEBSD_IOW('E', 10, uint16_t), &x));
 	close(pc);
@@ -249,7 +254,7 @@ ATF_TC_BODY(gntdev, tc)
 	ATF_REQUIRE(p != MAP_FAILED);
 	strcpy(p, "ours");
 	T_OK(xenemu_grant_info(0, ids[0], &gi));
-	ATF_CHECK_STREQ("ours", gi.page);
+	ATF_CHECK_STREQ("ours", (char *)gi.page);
 	ATF_CHECK_EQ(dom, gi.grantee);
 	d.index = a.index;
 	d.count = 2;

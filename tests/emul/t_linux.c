@@ -815,7 +815,7 @@ ATF_TC_BODY(gntalloc_share, tc)
 	T_OK(xenemu_grant_info(0, op.a.gref_ids[1], &gi));
 	ATF_CHECK_EQ(dom, gi.grantee);
 	ATF_CHECK_EQ(0, gi.readonly);
-	ATF_CHECK_STREQ("shared", gi.page);
+	ATF_CHECK_STREQ("shared", (char *)gi.page);
 	n.index = op.a.index + 3;
 	n.action = UNMAP_NOTIFY_CLEAR_BYTE;
 	n.event_channel_port = 0;

@@ -196,7 +196,7 @@ ATF_TC_BODY(grants, tc)
 	T_OK(ioctl(pc, IOCTL_GNTDEV_ALLOC_GRANT_REF, &a));
 	strcpy(p, "mine");
 	T_OK(xenemu_grant_info(0, ids[0], &gi));
-	ATF_CHECK_STREQ("mine", gi.page);
+	ATF_CHECK_STREQ("mine", (char *)gi.page);
 	T_OK(munmap(p, PG));
 	ATF_CHECK_EQ(-1, xenemu_grant_info(0, ids[0], &gi));
 	close(pc);
