@@ -227,4 +227,20 @@ xendm_hc_buf_set(struct xendm_hc_buf *d, void *p, size_t size)
 }
 #endif
 
+/*
+ * memory_op (Xen's public memory.h), for xendevicemodel_populate_ram():
+ * a stable guest interface, unlike the domctls of libxenctrl.
+ */
+#define XENDM_HYPERVISOR_memory_op	12
+#define XENDM_XENMEM_decrease_reservation 1
+#define XENDM_XENMEM_populate_physmap	6
+
+struct xendm_memory_reservation {
+	xen_pfn_t	*extent_start;	/* guest handle */
+	unsigned long	nr_extents;	/* xen_ulong_t */
+	unsigned int	extent_order;
+	unsigned int	mem_flags;
+	domid_t		domid;
+};
+
 #endif /* XENDEVICEMODEL_DM_OP_H */

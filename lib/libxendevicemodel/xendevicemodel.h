@@ -167,6 +167,14 @@ int xendevicemodel_shutdown(xendevicemodel_handle *dmod, domid_t domid,
 int xendevicemodel_nr_vcpus(xendevicemodel_handle *dmod, domid_t domid,
     unsigned int *vcpus);
 
+/*
+ * xenlibs extension (VERS_1.5; not in Xen's own library): back nr guest
+ * frames with new RAM, all or none.  Replaces xc_domain_populate_physmap_exact.
+ */
+#define XENDEVICEMODEL_HAVE_POPULATE_RAM	1
+int xendevicemodel_populate_ram(xendevicemodel_handle *dmod, domid_t domid,
+    uint32_t nr, const xen_pfn_t gfns[]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -543,6 +543,40 @@ ATF_TC_BODY(restrict_all, tc)
 	done(dmod);
 }
 
+ATF_TC_WITHOUT_HEAD(populate_ram);
+ATF_TC_BODY(populate_ram, tc)
+{
+	xendevicemodel_handle *dmod = setup();
+	xen_pfn_t gfns[3] = { 0x100, 0x2345, 0x6789a };
+	struct xenemu_hypercall h;
+	unsigned long hc = xenemu_hypercall_count();
+
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 0, gfns), -1);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 1, NULL), -1);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK_EQ(xenemu_hypercall_count(), hc);
+	/*
+	 * The emulated hypervisor has no populate_physmap: the call is a
+	 * memory_op(XENMEM_populate_physmap) in hypercall-safe buffers, and
+	 * its ENOSYS reaches the caller, logged.
+	 */
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 3, gfns), -1);
+	ATF_CHECK_EQ(errno, ENOSYS);
+	DM_CHECK_LOGGED(&logger, 0, ENOSYS);
+	ATF_REQUIRE_EQ(xenemu_last_hypercall(&h), 0);
+	ATF_CHECK_EQ(h.op, 12);			/* memory_op */
+	ATF_CHECK_EQ(h.arg[0], 6);		/* XENMEM_populate_physmap */
+	ATF_CHECK_EQ(h.unlocked_bufs, 0);
+	ATF_CHECK_EQ(xenemu_hypercall_count(), hc + 1);
+	/* Restricted: refused before any hypercall. */
+	(void)xendevicemodel_restrict(dmod, domid);
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 3, gfns), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+	ATF_CHECK_EQ(xenemu_hypercall_count(), hc + 1);
+	done(dmod);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_close);
@@ -556,5 +590,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, hypercall_route);
 	ATF_TP_ADD_TC(tp, restrict_handle);
 	ATF_TP_ADD_TC(tp, restrict_all);
+	ATF_TP_ADD_TC(tp, populate_ram);
 	return atf_no_error();
 }

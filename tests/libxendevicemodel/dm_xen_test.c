@@ -475,6 +475,36 @@ ATF_TC_BODY(cacheattr_and_vcpus, tc)
 	xendevicemodel_close(dmod);
 }
 
+ATF_TC(populate_ram);
+ATF_TC_HEAD(populate_ram, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "populate_ram backs a frame in a hole "
+	    "of a PVH guest (within the toolstack's slack); dom0 and a "
+	    "missing domain are refused, and frames beyond the guest's "
+	    "limit are all given back");
+	REQUIRE_XEN(tc);
+	atf_tc_set_md_var(tc, "timeout", "600");
+}
+ATF_TC_BODY(populate_ram, tc)
+{
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
+	struct dm_logger log;
+	xendevicemodel_handle *dmod = dm_open(&log);
+	static xen_pfn_t many[65536];
+	xen_pfn_t gfn = 0xf0000;	/* 3.75 GiB: a hole in 256 MiB */
+	unsigned int i;
+
+	CHECK_OK(xendevicemodel_populate_ram(dmod, dom, 1, &gfn));
+	CHECK_FAILS(xendevicemodel_populate_ram(dmod, NO_SUCH_DOMAIN, 1,
+	    &gfn), ESRCH);
+	/* 256 MiB more than the guest may have: nothing stays populated. */
+	for (i = 0; i < 65536; i++)
+		many[i] = 0x100000 + i;
+	CHECK_FAILS(xendevicemodel_populate_ram(dmod, dom, 65536, many),
+	    ENOMEM);
+	xendevicemodel_close(dmod);
+}
+
 ATF_TC(restrict_handle);
 ATF_TC_HEAD(restrict_handle, tc)
 {
@@ -556,6 +586,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, z_inject);
 	ATF_TP_ADD_TC(tp, irq_levels);
 	ATF_TP_ADD_TC(tp, cacheattr_and_vcpus);
+	ATF_TP_ADD_TC(tp, populate_ram);
 	ATF_TP_ADD_TC(tp, restrict_handle);
 	ATF_TP_ADD_TC(tp, zz_shutdown_last);
 	return atf_no_error();

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * xendevicemodel_populate_ram(): back guest frames with fresh RAM, for the
+ * video memory and option ROMs a device model provides.  Replaces
+ * libxenctrl's xc_domain_populate_physmap_exact() with the stable
+ * memory_op interface, issued through libxenhypercall.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "private.h"
+#include "dm_op.h"
+#include "xenlibs_cdefs.h"
+
+/* One memory_op on nr frames of gfns; the number done, or -1 + errno. */
+static long
+reservation_op(xendevicemodel_handle *dmod, unsigned int cmd, domid_t domid,
+    uint32_t nr, const xen_pfn_t *gfns)
+{
+	struct xendm_memory_reservation *res;
+	xen_pfn_t *frames;
+	long rc = -1;
+	int serrno;
+
+	res = xencall_alloc_buffer(dmod->xcall, sizeof(*res));
+	frames = xencall_alloc_buffer(dmod->xcall, (size_t)nr * sizeof(*gfns));
+	if (res == NULL || frames == NULL)
+		goto out;
+	memcpy(frames, gfns, (size_t)nr * sizeof(*gfns));
+	memset(res, 0, sizeof(*res));
+	res->extent_start = frames;
+	res->nr_extents = nr;
+	res->domid = domid;
+	rc = xencall2(dmod->xcall, XENDM_HYPERVISOR_memory_op, cmd,
+	    (uint64_t)(uintptr_t)res);
+out:
+	serrno = errno;
+	if (frames != NULL)
+		xencall_free_buffer(dmod->xcall, frames);
+	if (res != NULL)
+		xencall_free_buffer(dmod->xcall, res);
+	errno = serrno;
+	return rc;
+}
+
+XENLIBS_EXPORT int
+xendevicemodel_populate_ram(xendevicemodel_handle *dmod, domid_t domid,
+    uint32_t nr, const xen_pfn_t gfns[])
+{
+	long done;
+	int serrno;
+
+	if (dmod == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (nr == 0 || gfns == NULL) {
+		xtl_log(dmod->logger, XTL_ERROR, EINVAL, XENDM_LOG_CONTEXT,
+		    "%s: %s", __func__, nr == 0 ? "no frames" : "gfns is NULL");
+		errno = EINVAL;
+		return -1;
+	}
+	if (xendevicemodel__xcall_open(dmod) == -1) {
+		serrno = errno;
+		goto fail;
+	}
+	done = reservation_op(dmod, XENDM_XENMEM_populate_physmap, domid, nr,
+	    gfns);
+	if (done == (long)nr)
+		return 0;
+	serrno = done < 0 ? errno : ENOMEM;
+	/* All or nothing: give back what was populated. */
+	if (done > 0 && reservation_op(dmod, XENDM_XENMEM_decrease_reservation,
+	    domid, (uint32_t)done, gfns) != done)
+		xtl_log(dmod->logger, XTL_ERROR, errno, XENDM_LOG_CONTEXT,
+		    "%s: cannot release the %ld frames populated", __func__,
+		    done);
+fail:
+	xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,
+	    "%s: cannot populate %u frames of domain %u", __func__,
+	    (unsigned)nr, (unsigned)domid);
+	errno = serrno;
+	return -1;
+}
