@@ -80,6 +80,7 @@ struct xk_memory_map {
 	void		*buffer;
 };
 #define XK_E820_ENTRY_SIZE	20	/* packed {u64 addr; u64 size; u32 type} */
+#define XK_E820_GUESS		128	/* the BIOS e820 table's own limit */
 
 /* xen_version */
 #define XK_XENVER_version	0

@@ -37,12 +37,15 @@ xenkexec_get_memory_map(xenkexec_handle *xk,
 		goto out;
 	}
 	if (xencall2(xk->xcall, XK_HYPERVISOR_memory_op,
-	    XK_XENMEM_machine_memory_map, (uint64_t)(uintptr_t)mm) < 0) {
+	    XK_XENMEM_machine_memory_map, (uint64_t)(uintptr_t)mm) == 0)
+		n = mm->nr_entries;
+	else if (errno == EINVAL)
+		n = XK_E820_GUESS;	/* a Xen without the size query */
+	else {
 		e = errno;
 		xenkexec__err(xk, e, "get_memory_map: size query");
 		goto out;
 	}
-	n = mm->nr_entries;
 	if (n == 0 || n > 4096) {
 		e = EIO;
 		xenkexec__err(xk, e, "get_memory_map: Xen reports %u entries",
@@ -142,11 +145,12 @@ physinfo(xenkexec_handle *xk, uint32_t version, uint32_t *max_cpu_id)
 
 /*
  * The stable fallback: kexec_op get_range of a CPU note fails with ERANGE
- * exactly for CPU numbers at or above Xen's CPU count, whether or not a
- * crash area (and so a note) exists.
+ * exactly for CPU numbers at or above Xen's CPU count.  Without a crash
+ * area Xen keeps no notes and answers EINVAL for the CPUs it has; with
+ * one, EINVAL can only mean the CPU is not there.
  */
 static int
-cpu_exists(xenkexec_handle *xk, int nr)
+cpu_exists(xenkexec_handle *xk, int nr, int have_notes)
 {
 	uint64_t start, size;
 
@@ -154,18 +158,23 @@ cpu_exists(xenkexec_handle *xk, int nr)
 		return 1;
 	if (errno == ERANGE)
 		return 0;
-	if (errno == EINVAL)	/* a CPU without a note: no crash area */
-		return 1;
+	if (errno == EINVAL)
+		return !have_notes;
 	return -1;
 }
 
 static int
 max_cpus_by_kexec(xenkexec_handle *xk)
 {
-	int lo = 1, hi = 1, mid, r;
+	uint64_t cstart, csize;
+	int lo = 1, hi = 1, mid, r, notes;
 
-	/* cpu lo-1 exists; find hi that does not, then bisect. */
-	if ((r = cpu_exists(xk, 0)) <= 0)
+	if (xenkexec__range(xk, XENKEXEC_RANGE_MA_CRASH, 0, &cstart,
+	    &csize) < 0)
+		return -1;
+	notes = csize != 0;
+	/* CPU lo-1 exists; double hi until CPU hi-1 does not, then bisect. */
+	if ((r = cpu_exists(xk, 0, notes)) <= 0)
 		return r == 0 ? (errno = EIO, -1) : -1;
 	for (;;) {
 		if (hi >= (1 << 20)) {
@@ -173,16 +182,15 @@ max_cpus_by_kexec(xenkexec_handle *xk)
 			return -1;
 		}
 		hi *= 2;
-		if ((r = cpu_exists(xk, hi - 1)) < 0)
+		if ((r = cpu_exists(xk, hi - 1, notes)) < 0)
 			return -1;
 		if (r == 0)
 			break;
 		lo = hi;
 	}
-	/* cpu lo-1 exists, cpu hi-1 does not. */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
-		if ((r = cpu_exists(xk, mid - 1)) < 0)
+		if ((r = cpu_exists(xk, mid - 1, notes)) < 0)
 			return -1;
 		if (r)
 			lo = mid;
