@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -598,6 +599,64 @@ ATF_TC_BODY(evtchn_blocking_read, tc)
 	T_NO_LEAKS();
 }
 
+struct waker {
+	uint16_t	dom;
+	uint32_t	port;
+};
+
+static void *
+wake(void *arg)
+{
+	struct waker *w = arg;
+
+	usleep(50000);
+	(void)xenemu_evtchn_notify(w->dom, w->port);
+	return (NULL);
+}
+
+ATF_TC_WITHOUT_HEAD(evtchn_thread_wakeup);
+ATF_TC_BODY(evtchn_thread_wakeup, tc)
+{
+	struct ioctl_evtchn_bind_interdomain bi;
+	struct waker w;
+	pthread_t t;
+	uint32_t got, lp;
+	int ev, ev2, dom;
+
+	T_SETUP(XENEMU_LINUX);
+	dom = xenemu_domain_create(1);
+	w.dom = (uint16_t)dom;
+	w.port = (uint32_t)xenemu_evtchn_alloc_unbound(w.dom, 0);
+	ev = dev(LINUX_EVTCHN_PATH);
+	bi.remote_domain = (uint32_t)dom;
+	bi.remote_port = w.port;
+	lp = (uint32_t)ioctl(ev, IOCTL_EVTCHN_BIND_INTERDOMAIN, &bi);
+	/* A dup()ed descriptor is the same device. */
+	ev2 = T_FD(dup2(ev, 100));
+	ATF_CHECK_EQ(O_RDWR | O_CLOEXEC, xenemu_fd_flags(ev2));
+	ATF_REQUIRE_EQ(0, pthread_create(&t, NULL, wake, &w));
+	ATF_CHECK_EQ(4, read(ev2, &got, 4));	/* blocks until woken */
+	ATF_CHECK_EQ(lp, got);
+	ATF_REQUIRE_EQ(0, pthread_join(t, NULL));
+	close(ev);
+	{
+		struct xenemu_leaks l;
+
+		xenemu_leaks(&l);
+		ATF_CHECK_EQ(1, l.fds);
+		ATF_CHECK_EQ(1, l.ports);
+	}
+	T_OK(xenemu_fail_op("poll", 1, EINTR));
+	{
+		struct pollfd pfd = { ev2, POLLIN, 0 };
+
+		T_ERR(EINTR, poll(&pfd, 1, 0));
+	}
+	close(ev2);
+	T_OK(xenemu_evtchn_close(w.dom, w.port));
+	T_NO_LEAKS();
+}
+
 ATF_TC_WITHOUT_HEAD(gntdev_map);
 ATF_TC_BODY(gntdev_map, tc)
 {
@@ -921,6 +980,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, evtchn_loopback);
 	ATF_TP_ADD_TC(tp, evtchn_remote);
 	ATF_TP_ADD_TC(tp, evtchn_blocking_read);
+	ATF_TP_ADD_TC(tp, evtchn_thread_wakeup);
 	ATF_TP_ADD_TC(tp, gntdev_map);
 	ATF_TP_ADD_TC(tp, gntdev_mapping_outlives_fd);
 	ATF_TP_ADD_TC(tp, grant_copy);

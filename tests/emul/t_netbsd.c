@@ -239,6 +239,34 @@ ATF_TC_BODY(xenevt, tc)
 	T_NO_LEAKS();
 }
 
+ATF_TC_WITHOUT_HEAD(legacy_mmap);
+ATF_TC_BODY(legacy_mmap, tc)
+{
+	struct privcmd_mmap_entry e;
+	struct privcmd_mmap pm;
+	int pc, dom;
+	char *p;
+
+	T_SETUP(XENEMU_NETBSD);
+	dom = xenemu_domain_create(3);
+	strcpy(xenemu_frame((uint16_t)dom, 2), "legacy");
+	pc = dev(NETBSD_PRIVCMD_PATH);
+	p = anon(2);
+	e.va = (uintptr_t)p;
+	e.mfn = 1;
+	e.npages = 2;
+	pm.num = 1;
+	pm.dom = (uint16_t)dom;
+	pm.entry = &e;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_MMAP, &pm));
+	ATF_CHECK_STREQ("legacy", p + PG);
+	e.mfn = 2;
+	T_ERR(EINVAL, ioctl(pc, IOCTL_PRIVCMD_MMAP, &pm));
+	T_OK(munmap(p, 2 * PG));
+	close(pc);
+	T_NO_LEAKS();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, paths_unknown);
@@ -246,5 +274,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, foreign_map);
 	ATF_TP_ADD_TC(tp, grants);
 	ATF_TP_ADD_TC(tp, xenevt);
+	ATF_TP_ADD_TC(tp, legacy_mmap);
 	return (atf_no_error());
 }
