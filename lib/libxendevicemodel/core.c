@@ -175,7 +175,8 @@ xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
 		    bufs[i].size != 0 ? bufs[i].size : 1);
 		if (bounce[i] == NULL)
 			goto out;
-		memcpy(bounce[i], bufs[i].ptr, bufs[i].size);
+		if (bufs[i].size != 0)
+			memcpy(bounce[i], bufs[i].ptr, bufs[i].size);
 		xendm_hc_buf_set(&descs[i], bounce[i], bufs[i].size);
 	}
 	rc = xencall3(dmod->xcall, XENDM_HYPERVISOR_dm_op, domid, nr,
@@ -184,7 +185,8 @@ xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
 		rc = 0;
 	if (rc == 0)
 		for (i = 0; i < nr; i++)
-			memcpy(bufs[i].ptr, bounce[i], bufs[i].size);
+			if (bufs[i].size != 0)
+				memcpy(bufs[i].ptr, bounce[i], bufs[i].size);
 out:
 	serrno = errno;
 	for (i = 0; i < nr; i++)

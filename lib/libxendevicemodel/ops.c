@@ -28,23 +28,22 @@ bad_arg(xendevicemodel_handle *dmod, const char *fn, const char *what)
 	return -1;
 }
 
-/* Issue op (and the optional extra buffer) on domid; log a failure. */
+/*
+ * Issue op on domid, with the extra buffer when nbufs is 2 (which may be
+ * empty: some operations insist on its presence); log a failure.
+ */
 static int
 dm_op(xendevicemodel_handle *dmod, domid_t domid, const char *fn,
-    struct xendm_op *op, void *extra, size_t extra_size)
+    struct xendm_op *op, unsigned int nbufs, void *extra, size_t extra_size)
 {
 	struct xendm_buf bufs[XENDM_MAX_BUFS];
-	unsigned int nr = 1;
 	int serrno;
 
 	bufs[0].ptr = op;
 	bufs[0].size = sizeof(*op);
-	if (extra != NULL) {
-		bufs[1].ptr = extra;
-		bufs[1].size = extra_size;
-		nr = 2;
-	}
-	if (xendevicemodel_os_dm_op(dmod, domid, nr, bufs) == 0)
+	bufs[1].ptr = extra;
+	bufs[1].size = extra_size;
+	if (xendevicemodel_os_dm_op(dmod, domid, nbufs, bufs) == 0)
 		return 0;
 	serrno = errno;
 	xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,
@@ -74,7 +73,7 @@ xendevicemodel_create_ioreq_server(xendevicemodel_handle *dmod,
 		return bad_arg(dmod, __func__, "handle_bufioreq out of range");
 	op_init(&op, XENDM_OP_create_ioreq_server);
 	op.u.create_ioreq_server.handle_bufioreq = (uint8_t)handle_bufioreq;
-	if (dm_op(dmod, domid, __func__, &op, NULL, 0) == -1)
+	if (dm_op(dmod, domid, __func__, &op, 1, NULL, 0) == -1)
 		return -1;
 	*id = op.u.create_ioreq_server.id;
 	return 0;
@@ -95,7 +94,7 @@ xendevicemodel_get_ioreq_server_info(xendevicemodel_handle *dmod,
 	/* Asking for no gfn keeps Xen from setting the legacy pages up. */
 	if (ioreq_gfn == NULL && bufioreq_gfn == NULL)
 		info->flags = XENDM_NO_GFNS;
-	if (dm_op(dmod, domid, __func__, &op, NULL, 0) == -1)
+	if (dm_op(dmod, domid, __func__, &op, 1, NULL, 0) == -1)
 		return -1;
 	if (ioreq_gfn != NULL)
 		*ioreq_gfn = (xen_pfn_t)info->ioreq_gfn;
@@ -120,7 +119,7 @@ io_range(xendevicemodel_handle *dmod, const char *fn, uint32_t opnr,
 	op.u.ioreq_server_range.type = type;
 	op.u.ioreq_server_range.start = start;
 	op.u.ioreq_server_range.end = end;
-	return dm_op(dmod, domid, fn, &op, NULL, 0);
+	return dm_op(dmod, domid, fn, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -192,7 +191,7 @@ xendevicemodel_map_mem_type_to_ioreq_server(xendevicemodel_handle *dmod,
 	op.u.map_mem_type_to_ioreq_server.id = id;
 	op.u.map_mem_type_to_ioreq_server.type = type;
 	op.u.map_mem_type_to_ioreq_server.flags = flags;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -204,7 +203,7 @@ xendevicemodel_destroy_ioreq_server(xendevicemodel_handle *dmod,
 	CHECK_HANDLE(dmod);
 	op_init(&op, XENDM_OP_destroy_ioreq_server);
 	op.u.destroy_ioreq_server.id = id;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -217,7 +216,7 @@ xendevicemodel_set_ioreq_server_state(xendevicemodel_handle *dmod,
 	op_init(&op, XENDM_OP_set_ioreq_server_state);
 	op.u.set_ioreq_server_state.id = id;
 	op.u.set_ioreq_server_state.enabled = enabled != 0;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -236,7 +235,7 @@ xendevicemodel_set_pci_intx_level(xendevicemodel_handle *dmod,
 	op.u.set_pci_intx_level.device = device;
 	op.u.set_pci_intx_level.intx = intx;
 	op.u.set_pci_intx_level.level = (uint8_t)level;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -251,7 +250,7 @@ xendevicemodel_set_isa_irq_level(xendevicemodel_handle *dmod, domid_t domid,
 	op_init(&op, XENDM_OP_set_isa_irq_level);
 	op.u.set_isa_irq_level.isa_irq = irq;
 	op.u.set_isa_irq_level.level = (uint8_t)level;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -266,7 +265,7 @@ xendevicemodel_set_irq_level(xendevicemodel_handle *dmod, domid_t domid,
 	op_init(&op, XENDM_OP_set_irq_level);
 	op.u.set_irq_level.irq = irq;
 	op.u.set_irq_level.level = (uint8_t)level;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -279,7 +278,7 @@ xendevicemodel_set_pci_link_route(xendevicemodel_handle *dmod,
 	op_init(&op, XENDM_OP_set_pci_link_route);
 	op.u.set_pci_link_route.link = link;
 	op.u.set_pci_link_route.isa_irq = irq;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -292,7 +291,7 @@ xendevicemodel_inject_msi(xendevicemodel_handle *dmod, domid_t domid,
 	op_init(&op, XENDM_OP_inject_msi);
 	op.u.inject_msi.addr = msi_addr;
 	op.u.inject_msi.data = msi_data;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -312,7 +311,7 @@ xendevicemodel_inject_event(xendevicemodel_handle *dmod, domid_t domid,
 	op.u.inject_event.error_code = error_code;
 	op.u.inject_event.insn_len = insn_len;
 	op.u.inject_event.cr2 = extra;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -327,10 +326,11 @@ xendevicemodel_track_dirty_vram(xendevicemodel_handle *dmod, domid_t domid,
 	op_init(&op, XENDM_OP_track_dirty_vram);
 	op.u.track_dirty_vram.first_pfn = first_pfn;
 	op.u.track_dirty_vram.nr = nr;
-	/* Xen writes one bit per page: (nr + 7) / 8 bytes. */
-	if (nr == 0)
-		return dm_op(dmod, domid, __func__, &op, NULL, 0);
-	return dm_op(dmod, domid, __func__, &op, dirty_bitmap,
+	/*
+	 * Xen writes one bit per page, (nr + 7) / 8 bytes, and wants the
+	 * buffer even when it is empty (nr 0 stops tracking).
+	 */
+	return dm_op(dmod, domid, __func__, &op, 2, dirty_bitmap,
 	    ((size_t)nr + 7) / 8);
 }
 
@@ -348,7 +348,7 @@ xendevicemodel_modified_memory_bulk(xendevicemodel_handle *dmod,
 		return bad_arg(dmod, __func__, "extents is NULL");
 	op_init(&op, XENDM_OP_modified_memory);
 	op.u.modified_memory.nr_extents = nr;
-	return dm_op(dmod, domid, __func__, &op, extents,
+	return dm_op(dmod, domid, __func__, &op, 2, extents,
 	    (size_t)nr * sizeof(extents[0]));
 }
 
@@ -378,7 +378,7 @@ xendevicemodel_set_mem_type(xendevicemodel_handle *dmod, domid_t domid,
 	op.u.set_mem_type.mem_type = (uint16_t)mem_type;
 	op.u.set_mem_type.first_pfn = first_pfn;
 	op.u.set_mem_type.nr = nr;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -392,7 +392,7 @@ xendevicemodel_relocate_memory(xendevicemodel_handle *dmod, domid_t domid,
 	op.u.relocate_memory.size = size;
 	op.u.relocate_memory.src_gfn = src_gfn;
 	op.u.relocate_memory.dst_gfn = dst_gfn;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -406,7 +406,7 @@ xendevicemodel_pin_memory_cacheattr(xendevicemodel_handle *dmod,
 	op.u.pin_memory_cacheattr.start = start;
 	op.u.pin_memory_cacheattr.end = end;
 	op.u.pin_memory_cacheattr.type = type;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -418,7 +418,7 @@ xendevicemodel_shutdown(xendevicemodel_handle *dmod, domid_t domid,
 	CHECK_HANDLE(dmod);
 	op_init(&op, XENDM_OP_remote_shutdown);
 	op.u.remote_shutdown.reason = reason;
-	return dm_op(dmod, domid, __func__, &op, NULL, 0);
+	return dm_op(dmod, domid, __func__, &op, 1, NULL, 0);
 }
 
 XENLIBS_EXPORT int
@@ -431,7 +431,7 @@ xendevicemodel_nr_vcpus(xendevicemodel_handle *dmod, domid_t domid,
 	if (vcpus == NULL)
 		return bad_arg(dmod, __func__, "vcpus is NULL");
 	op_init(&op, XENDM_OP_nr_vcpus);
-	if (dm_op(dmod, domid, __func__, &op, NULL, 0) == -1)
+	if (dm_op(dmod, domid, __func__, &op, 1, NULL, 0) == -1)
 		return -1;
 	*vcpus = op.u.nr_vcpus.vcpus;
 	return 0;
