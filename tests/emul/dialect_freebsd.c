@@ -36,7 +36,7 @@ static const struct { unsigned long req; const char *name; } names[] = {
 };
 
 static const char *
-freebsd_name(unsigned long req)
+freebsd_name(enum xe_kind kind, unsigned long req)
 {
 	size_t i;
 

@@ -45,10 +45,13 @@ static const struct { unsigned long req; const char *name; } names[] = {
 };
 
 static const char *
-linux_name(unsigned long req)
+linux_name(enum xe_kind kind, unsigned long req)
 {
 	size_t i;
 
+	/* gntdev and gntalloc share this code; name it for the device. */
+	if (kind == XK_GNTALLOC && req == IOCTL_GNTALLOC_SET_UNMAP_NOTIFY)
+		return ("IOCTL_GNTALLOC_SET_UNMAP_NOTIFY");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].req == req)
 			return (names[i].name);
@@ -344,4 +347,5 @@ const struct xe_dialect xe_linux = {
 	.ioctl_name = linux_name,
 	.evtchn_write_u16 = 0,
 	.gnt_unmap_needs_ioctl = 0,
+	.gnt_event_at_free = 1,
 };

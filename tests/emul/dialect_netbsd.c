@@ -40,7 +40,7 @@ static const struct { unsigned long req; const char *name; } names[] = {
 };
 
 static const char *
-netbsd_name(unsigned long req)
+netbsd_name(enum xe_kind kind, unsigned long req)
 {
 	size_t i;
 

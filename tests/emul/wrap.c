@@ -704,7 +704,7 @@ __wrap_ioctl(int fd, unsigned long req, ...)
 		pthread_mutex_unlock(&xe_lock);
 		return (__real_ioctl(fd, req, arg));
 	}
-	if ((e = xe_fault("ioctl", xe_cur->ioctl_name(req))) != 0)
+	if ((e = xe_fault("ioctl", xe_cur->ioctl_name(f->kind, req))) != 0)
 		r = -e;
 	else
 		r = xe_cur->ioctl(f, fd, req, arg);
@@ -1139,18 +1139,20 @@ xe_gmap_mapping(struct xe_gmap *g)
 	return (NULL);
 }
 
+/* Fire the unmap notifications in `what' (1: clear byte, 2: event). */
 static void
-gmap_notify(struct xe_gmap *g)
+gmap_notify(struct xe_gmap *g, uint32_t what)
 {
 	uint8_t *b;
 
-	if ((g->n_action & 1) && g->n_off < (uint64_t)g->count * XE_PG) {
+	what &= g->n_action;
+	if ((what & 1) && g->n_off < (uint64_t)g->count * XE_PG) {
 		b = xe_mfn_ptr(g->mfn[g->n_off / XE_PG]);
 		b[g->n_off % XE_PG] = 0;
 	}
-	if (g->n_action & 2)
+	if (what & 2)
 		(void)xe_evt_send(0, g->n_port);
-	g->n_action = 0;
+	g->n_action &= ~what;
 }
 
 void
@@ -1257,7 +1259,7 @@ xe_gmap_check(struct xe_gmap *g)
 	if (g->alloc) {
 		if (g->owner != NULL || g->mapped > 0)
 			return;
-		gmap_notify(g);
+		gmap_notify(g, 3);
 		for (i = 0; i < g->count; i++) {
 			xe_grant_end(0, g->ref[i]);
 			xe_frame_free(g->mfn[i]);
@@ -1267,15 +1269,18 @@ xe_gmap_check(struct xe_gmap *g)
 	}
 	if (g->held && g->mapped == 0 &&
 	    (!xe_cur->gnt_unmap_needs_ioctl || g->owner == NULL)) {
-		gmap_notify(g);
+		/* Linux clears the byte at unmap, signals at the end. */
+		gmap_notify(g, xe_cur->gnt_event_at_free ? 1 : 3);
 		for (i = 0; i < g->count; i++)
 			if ((gr = xe_grant_get(g->dom[i], g->ref[i])) != NULL &&
 			    gr->maps > 0)
 				gr->maps--;
 		g->held = 0;
 	}
-	if (g->owner == NULL && g->mapped == 0 && !g->held)
+	if (g->owner == NULL && g->mapped == 0 && !g->held) {
+		gmap_notify(g, 2);
 		xe_gmap_release(g);
+	}
 }
 
 /* ---- privcmd ---- */

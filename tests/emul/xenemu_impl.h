@@ -133,9 +133,10 @@ struct xe_dialect {
 	const struct xe_devpath	*devs;
 	/* result >= 0, or -errno */
 	long	(*ioctl)(struct xe_file *, int fd, unsigned long, void *);
-	const char *(*ioctl_name)(unsigned long);
+	const char *(*ioctl_name)(enum xe_kind, unsigned long);
 	int	evtchn_write_u16;	/* NetBSD: write() takes 16-bit ports */
 	int	gnt_unmap_needs_ioctl;	/* FreeBSD: grants go with the object */
+	int	gnt_event_at_free;	/* Linux: the event waits for the map's end */
 };
 
 extern const struct xe_dialect xe_linux, xe_freebsd, xe_netbsd;
