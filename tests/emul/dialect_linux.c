@@ -225,6 +225,76 @@ grant_copy(struct ioctl_gntdev_grant_copy *c)
 	return (0);
 }
 
+/* Map the grants and hand out a dma-buf descriptor for them. */
+static long
+dmabuf_export(struct xe_file *f, struct ioctl_gntdev_dmabuf_exp_from_refs *op)
+{
+	struct xe_gmap *g;
+	unsigned int i;
+	long r;
+	int fd;
+
+	if (op->count == 0)
+		return (-EINVAL);
+	if ((g = xe_gmap_new(NULL, 0, op->count)) == NULL)
+		return (-ENOMEM);
+	for (i = 0; i < op->count; i++) {
+		g->dom[i] = (uint16_t)op->domid;
+		g->ref[i] = op->refs[i];
+	}
+	if ((r = xe_gmap_hold(g, PROT_READ | PROT_WRITE)) != 0) {
+		xe_gmap_release(g);
+		return (r);
+	}
+	if ((r = xe_dmabuf_export(f, g, &fd)) != 0) {
+		xe_gmap_check(g);	/* unmaps the grants again */
+		return (r);
+	}
+	op->fd = (uint32_t)fd;
+	return (0);
+}
+
+/* Grant a dma-buf's pages to a domain. */
+static long
+dmabuf_import(struct xe_file *f, struct ioctl_gntdev_dmabuf_imp_to_refs *op)
+{
+	struct xe_file *df;
+	struct xe_gmap *g, *src;
+	unsigned int i, j;
+	long r;
+	int e;
+
+	if ((df = xe_file_of((int)op->fd)) == NULL || df->kind != XK_DMABUF ||
+	    (src = df->dmabuf) == NULL)
+		return (-EINVAL);
+	if (op->count == 0 || op->count != src->count)
+		return (-EINVAL);
+	if ((g = xe_gmap_new(f, 1, op->count)) == NULL)
+		return (-ENOMEM);
+	g->borrowed = 1;
+	g->imp_fd = (int)op->fd;
+	for (i = 0; i < op->count; i++) {
+		if ((e = xe_batch_fault(i)) != 0)
+			r = -e;
+		else
+			r = xe_grant_new(0, (uint16_t)op->domid, src->mfn[i],
+			    0x100000 + src->mfn[i], 0);
+		if (r < 0) {
+			for (j = 0; j < i; j++)
+				xe_grant_end(0, g->ref[j]);
+			xe_gmap_release(g);
+			return (r);
+		}
+		g->ref[i] = (uint32_t)r;
+		g->dom[i] = (uint16_t)op->domid;
+		g->mfn[i] = src->mfn[i];
+		op->refs[i] = (uint32_t)r;
+	}
+	g->src = src;
+	src->mapped++;		/* the import keeps the buffer alive */
+	return (0);
+}
+
 static long
 gntdev(struct xe_file *f, unsigned long req, void *arg)
 {
@@ -274,8 +344,29 @@ gntdev(struct xe_file *f, unsigned long req, void *arg)
 		return (set_notify(f, arg));
 	case IOCTL_GNTDEV_GRANT_COPY:
 		return (grant_copy(arg));
+	case IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS:
+		return (dmabuf_export(f, arg));
+	case IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED: {
+		struct ioctl_gntdev_dmabuf_exp_wait_released *w = arg;
+
+		/* Released buffers are forgotten; live ones time out. */
+		if (xe_gmap_find_dmabuf(f, (int)w->fd, 1) == NULL)
+			return (-ENOENT);
+		return (-ETIMEDOUT);
+	}
+	case IOCTL_GNTDEV_DMABUF_IMP_TO_REFS:
+		return (dmabuf_import(f, arg));
+	case IOCTL_GNTDEV_DMABUF_IMP_RELEASE: {
+		struct ioctl_gntdev_dmabuf_imp_release *r = arg;
+
+		if ((g = xe_gmap_find_dmabuf(f, (int)r->fd, 0)) == NULL)
+			return (-ENOENT);
+		g->owner = NULL;
+		xe_gmap_check(g);
+		return (0);
+	}
 	default:
-		/* SET_MAX_GRANTS is gone from current kernels; no dma-buf. */
+		/* SET_MAX_GRANTS is gone from current kernels. */
 		return (-ENOTTY);
 	}
 }

@@ -898,6 +898,76 @@ ATF_TC_BODY(gntalloc_share, tc)
 	T_NO_LEAKS();
 }
 
+ATF_TC_WITHOUT_HEAD(dmabuf);
+ATF_TC_BODY(dmabuf, tc)
+{
+	union {
+		struct ioctl_gntdev_dmabuf_exp_from_refs e;
+		char space[sizeof(struct ioctl_gntdev_dmabuf_exp_from_refs) + 4];
+	} ex;
+	union {
+		struct ioctl_gntdev_dmabuf_imp_to_refs i;
+		char space[sizeof(struct ioctl_gntdev_dmabuf_imp_to_refs) + 4];
+	} im;
+	struct ioctl_gntdev_dmabuf_exp_wait_released w;
+	struct ioctl_gntdev_dmabuf_imp_release ir;
+	struct xenemu_grant_info gi;
+	struct xenemu_leaks l;
+	int gd, dom, dom2, dfd;
+	char *p;
+
+	T_SETUP(XENEMU_LINUX);
+	dom = xenemu_domain_create(2);
+	dom2 = xenemu_domain_create(1);
+	strcpy((char *)xenemu_frame((uint16_t)dom, 1) + 8, "dma");
+	gd = dev(LINUX_GNTDEV_PATH);
+	memset(&ex, 0, sizeof(ex));
+	ex.e.count = 2;
+	ex.e.domid = (uint32_t)dom;
+	ex.e.refs[0] = (uint32_t)xenemu_grant((uint16_t)dom, 0, 0);
+	ex.e.refs[1] = (uint32_t)xenemu_grant((uint16_t)dom, 1, 0);
+	T_OK(ioctl(gd, IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS, &ex));
+	dfd = (int)ex.e.fd;
+	ATF_CHECK(fcntl(dfd, F_GETFD) & FD_CLOEXEC);
+	T_OK(xenemu_grant_info((uint16_t)dom, ex.e.refs[0], &gi));
+	ATF_CHECK_EQ(1, gi.maps);
+	p = mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED, dfd, 0);
+	ATF_REQUIRE(p != MAP_FAILED);
+	ATF_CHECK_STREQ("dma", p + PG + 8);
+	T_OK(munmap(p, 2 * PG));
+
+	/* Re-share the buffer with another domain. */
+	memset(&im, 0, sizeof(im));
+	im.i.fd = (uint32_t)dfd;
+	im.i.count = 2;
+	im.i.domid = (uint32_t)dom2;
+	T_OK(ioctl(gd, IOCTL_GNTDEV_DMABUF_IMP_TO_REFS, &im));
+	T_OK(xenemu_grant_info(0, im.i.refs[1], &gi));
+	ATF_CHECK_EQ(dom2, gi.grantee);
+	ATF_CHECK_STREQ("dma", (char *)gi.page + 8);
+	w.fd = (uint32_t)dfd;
+	w.wait_to_ms = 10;
+	T_ERR(ETIMEDOUT, ioctl(gd, IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED, &w));
+	close(dfd);		/* the import still holds it */
+	T_ERR(ETIMEDOUT, ioctl(gd, IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED, &w));
+	xenemu_leaks(&l);
+	ATF_CHECK_EQ(4, l.grants);
+	ir.fd = (uint32_t)dfd;
+	ir.reserved = 0;
+	T_OK(ioctl(gd, IOCTL_GNTDEV_DMABUF_IMP_RELEASE, &ir));
+	T_ERR(ENOENT, ioctl(gd, IOCTL_GNTDEV_DMABUF_IMP_RELEASE, &ir));
+	T_ERR(ENOENT, ioctl(gd, IOCTL_GNTDEV_DMABUF_EXP_WAIT_RELEASED, &w));
+	T_OK(xenemu_grant_info((uint16_t)dom, ex.e.refs[0], &gi));
+	ATF_CHECK_EQ(0, gi.maps);
+	/* Only dma-bufs import; bad refs do not export. */
+	im.i.fd = (uint32_t)gd;
+	T_ERR(EINVAL, ioctl(gd, IOCTL_GNTDEV_DMABUF_IMP_TO_REFS, &im));
+	ex.e.refs[1] = 999;
+	T_ERR(EINVAL, ioctl(gd, IOCTL_GNTDEV_DMABUF_EXP_FROM_REFS, &ex));
+	close(gd);
+	T_NO_LEAKS();
+}
+
 ATF_TC_WITHOUT_HEAD(fault_injection);
 ATF_TC_BODY(fault_injection, tc)
 {
@@ -987,6 +1057,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, gntdev_mapping_outlives_fd);
 	ATF_TP_ADD_TC(tp, grant_copy);
 	ATF_TP_ADD_TC(tp, gntalloc_share);
+	ATF_TP_ADD_TC(tp, dmabuf);
 	ATF_TP_ADD_TC(tp, fault_injection);
 	ATF_TP_ADD_TC(tp, leak_report);
 	return (atf_no_error());

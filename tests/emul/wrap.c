@@ -208,9 +208,15 @@ file_release(struct xe_file *f)
 				(void)xe_evt_close(0, p);
 	if (f->wpipe >= 0)
 		__real_close(f->wpipe);
+	if (f->kind == XK_DMABUF && f->dmabuf != NULL) {
+		f->dmabuf->mapped--;
+		xe_gmap_check(f->dmabuf);
+	}
 	/* Maps and shares outlive the descriptor while mmap()ed. */
 	for (g = gmaps; g != NULL; g = gn) {
 		gn = g->next;
+		if (g->exp_owner == f)
+			g->exp_owner = NULL;
 		if (g->owner == f) {
 			g->owner = NULL;
 			xe_gmap_check(g);
@@ -933,6 +939,23 @@ xe_mmap_file(struct xe_file *f, void *addr, size_t len, int prot, int flags,
 		m->gmap = g;
 		g->mapped++;
 		return (p);
+	case XK_DMABUF:
+		if ((g = f->dmabuf) == NULL || off != 0 || n > g->count)
+			return (MAP_FAILED);
+		if ((p = reserve(addr, len, flags)) == MAP_FAILED) {
+			*err = errno;
+			return (MAP_FAILED);
+		}
+		for (i = 0; i < n; i++)
+			(void)xe_map_frame((char *)p + i * XE_PG, g->mfn[i], prot);
+		if ((m = xe_map_new(XM_GNT, p, len, prot)) == NULL) {
+			__real_munmap(p, len);
+			*err = ENOMEM;
+			return (MAP_FAILED);
+		}
+		m->gmap = g;
+		g->mapped++;
+		return (p);
 	default:
 		*err = ENODEV;
 		return (MAP_FAILED);
@@ -1164,8 +1187,9 @@ xe_gmap_set_notify(struct xe_gmap *g, uint64_t off, uint32_t action,
 	g->n_port = port;
 }
 
+/* Map the grants in the hypervisor: validate and count them. */
 int
-xe_gmap_map_foreign(struct xe_gmap *g, void *va, int prot)
+xe_gmap_hold(struct xe_gmap *g, int prot)
 {
 	struct xe_grant *gr;
 	unsigned int i, j;
@@ -1193,9 +1217,73 @@ xe_gmap_map_foreign(struct xe_gmap *g, void *va, int prot)
 		g->held = 1;
 		g->ever_mapped = 1;
 	}
+	return (0);
+}
+
+int
+xe_gmap_map_foreign(struct xe_gmap *g, void *va, int prot)
+{
+	unsigned int i;
+	int e;
+
+	if ((e = xe_gmap_hold(g, prot)) != 0)
+		return (e);
 	for (i = 0; i < g->count; i++)
 		(void)xe_map_frame((char *)va + i * XE_PG, g->mfn[i], prot);
 	return (0);
+}
+
+/* A dma-buf descriptor standing for the held map g. */
+long
+xe_dmabuf_export(struct xe_file *owner, struct xe_gmap *g, int *fdp)
+{
+	struct xe_file *f;
+	int fd;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return (-ENOMEM);
+	if ((fd = memfd_create("xenemu-dmabuf", MFD_CLOEXEC)) == -1) {
+		free(f);
+		return (-errno);
+	}
+	if (fd >= XE_MAXFD) {
+		__real_close(fd);
+		free(f);
+		return (-EMFILE);
+	}
+	f->kind = XK_DMABUF;
+	f->path = "dma-buf";
+	f->oflags = O_RDWR | O_CLOEXEC;
+	f->wpipe = -1;
+	f->restrict_dom = XE_DOMID_INVALID;
+	f->dmabuf = g;
+	f->next = files;
+	files = f;
+	fd_attach(fd, f);
+	g->mapped++;		/* the dma-buf holds the map */
+	g->exp_owner = owner;
+	g->exp_fd = fd;
+	*fdp = fd;
+	return (0);
+}
+
+struct xe_file *
+xe_file_of(int fd)
+{
+	return (fdget(fd));
+}
+
+/* The live dma-buf export (exp) or import (!exp) of f known by fd. */
+struct xe_gmap *
+xe_gmap_find_dmabuf(struct xe_file *f, int fd, int exp)
+{
+	struct xe_gmap *g;
+
+	for (g = gmaps; g != NULL; g = g->next)
+		if (exp ? (g->exp_owner == f && g->exp_fd == fd) :
+		    (g->owner == f && g->borrowed && g->imp_fd == fd))
+			return (g);
+	return (NULL);
 }
 
 long
@@ -1254,17 +1342,24 @@ void
 xe_gmap_check(struct xe_gmap *g)
 {
 	struct xe_grant *gr;
+	struct xe_gmap *src;
 	unsigned int i;
 
 	if (g->alloc) {
 		if (g->owner != NULL || g->mapped > 0)
 			return;
+		src = g->src;
 		gmap_notify(g, 3);
 		for (i = 0; i < g->count; i++) {
 			xe_grant_end(0, g->ref[i]);
-			xe_frame_free(g->mfn[i]);
+			if (!g->borrowed)
+				xe_frame_free(g->mfn[i]);
 		}
 		xe_gmap_release(g);
+		if (src != NULL) {
+			src->mapped--;
+			xe_gmap_check(src);
+		}
 		return;
 	}
 	if (g->held && g->mapped == 0 &&

@@ -64,7 +64,8 @@ enum xe_kind {
 	XK_HYPERCALL,
 	XK_EVTCHN,
 	XK_GNTDEV,
-	XK_GNTALLOC
+	XK_GNTALLOC,
+	XK_DMABUF		/* Linux: a dma-buf exported by gntdev */
 };
 
 struct xe_devpath {
@@ -89,6 +90,7 @@ struct xe_file {
 	int		 signalled;	/* a byte sits in the pipe */
 	uint16_t	 restrict_dom;	/* XE_DOMID_INVALID: none */
 	uint64_t	 next_index;	/* gntdev/gntalloc offset space */
+	struct xe_gmap	*dmabuf;	/* XK_DMABUF: the exported map */
 };
 
 /* Grant maps (foreign) and shares (local allocations). */
@@ -108,6 +110,12 @@ struct xe_gmap {
 	uint32_t	 n_action;
 	uint64_t	 n_off;		/* byte offset within the range */
 	uint32_t	 n_port;
+	/* Linux dma-buf: export (exp_owner, exp_fd) or import (imp_fd). */
+	struct xe_file	*exp_owner;
+	int		 exp_fd;
+	int		 imp_fd;
+	int		 borrowed;	/* alloc whose frames are src's */
+	struct xe_gmap	*src;
 };
 
 enum xe_mkind { XM_PRIVCMD = 1, XM_HCALL, XM_GNT, XM_FOREIGN };
@@ -159,7 +167,11 @@ struct xe_gmap	*xe_gmap_find(struct xe_file *, uint64_t index, unsigned int n);
 struct xe_gmap	*xe_gmap_find_off(struct xe_file *, uint64_t byteoff);
 void	 xe_gmap_release(struct xe_gmap *);
 void	 xe_gmap_check(struct xe_gmap *);
+int	 xe_gmap_hold(struct xe_gmap *, int prot);
 int	 xe_gmap_map_foreign(struct xe_gmap *, void *va, int prot);
+long	 xe_dmabuf_export(struct xe_file *, struct xe_gmap *, int *fd);
+struct xe_file	*xe_file_of(int fd);
+struct xe_gmap	*xe_gmap_find_dmabuf(struct xe_file *, int fd, int exp);
 void	 xe_gmap_set_notify(struct xe_gmap *, uint64_t, uint32_t, uint32_t);
 struct xe_map	*xe_gmap_mapping(struct xe_gmap *);
 void	*xe_mmap_file(struct xe_file *, void *, size_t, int, int, off_t,
