@@ -13,9 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* First: its dma-buf flags are the ones the public header then reuses. */
-#include "xen_ioctl.h"
 #include "private.h"
+#include "xen_ioctl.h"
 
 /* The public copy segment is handed to the kernel as is. */
 typedef char seg_size_check[sizeof(xengnttab_grant_copy_segment_t) ==
