@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atf-c.h>
 #include <xenkexec.h>
@@ -567,6 +569,43 @@ ATF_TC_BODY(restricted, tc)
 	finish();
 }
 
+ATF_TC_WITHOUT_HEAD(fork_child);
+ATF_TC_BODY(fork_child, tc)
+{
+	struct rec r;
+	xenkexec_handle *xk;
+	uint64_t start, size;
+	pid_t pid;
+	int status;
+
+	setup();
+	xk = open_ok(&r);
+	ATF_REQUIRE(xenkexec_get_version(xk, NULL, NULL) > 0);
+	pid = fork();
+	ATF_REQUIRE(pid >= 0);
+	if (pid == 0) {
+		int bad = 0;
+
+		/* An inherited handle may only be closed. */
+		errno = 0;
+		bad |= xenkexec_get_version(xk, NULL, NULL) != -1;
+		bad |= errno != EBADF;
+		errno = 0;
+		bad |= xenkexec_get_range(xk, XENKEXEC_RANGE_MA_XEN, 0, &start,
+		    &size) != -1;
+		bad |= errno != EBADF;
+		bad |= xenkexec_close(xk) != 0;
+		_exit(bad ? 1 : 0);
+	}
+	ATF_REQUIRE_EQ(waitpid(pid, &status, 0), pid);
+	ATF_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The parent's handle is untouched. */
+	ATF_CHECK_EQ(xenkexec_get_range(xk, XENKEXEC_RANGE_MA_XEN, 0, &start,
+	    &size), 0);
+	ATF_CHECK_EQ(xenkexec_close(xk), 0);
+	finish();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_close);
@@ -578,5 +617,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, hypercall_failures);
 	ATF_TP_ADD_TC(tp, load_fault_sweep);
 	ATF_TP_ADD_TC(tp, restricted);
+	ATF_TP_ADD_TC(tp, fork_child);
 	return atf_no_error();
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenkexec.h>
@@ -594,6 +595,131 @@ ATF_TC_BODY(restricted, tc)
 	ATF_CHECK_EQ(xenkexec_close(xk), 0);
 }
 
+XEN_TC(default_load_unload, "load and unload a default image, never run it");
+ATF_TC_BODY(default_load_unload, tc)
+{
+	struct rec_logger r;
+	xenkexec_handle *xk = xk_open(&r);
+	struct xenkexec_segment s[2];
+	int crash;
+
+	ATF_REQUIRE_EQ(xenkexec_unload(xk, XENKEXEC_TYPE_DEFAULT), 0);
+	ATF_REQUIRE_EQ(xenkexec_status(xk, XENKEXEC_TYPE_DEFAULT), 0);
+	crash = xenkexec_status(xk, XENKEXEC_TYPE_CRASH);
+	memset(s, 0, sizeof(s));
+	memset(seg_a, 0x3c, sizeof(seg_a));
+	s[0].buf = seg_a;
+	s[0].buf_size = sizeof(seg_a);
+	s[0].dest_maddr = 16 * MB;
+	s[0].dest_size = sizeof(seg_a);
+	s[1].dest_maddr = 32 * MB;
+	s[1].dest_size = 4 * PG;
+	ATF_REQUIRE_EQ_MSG(xenkexec_load(xk, XENKEXEC_TYPE_DEFAULT, 62,
+	    16 * MB, 2, s), 0, "%s (%s)", strerror(errno), r.last);
+	ATF_CHECK_EQ(xenkexec_status(xk, XENKEXEC_TYPE_DEFAULT), 1);
+	ATF_CHECK_EQ(xenkexec_status(xk, XENKEXEC_TYPE_CRASH), crash);
+	ATF_CHECK_EQ(xenkexec_unload(xk, XENKEXEC_TYPE_DEFAULT), 0);
+	ATF_CHECK_EQ(xenkexec_status(xk, XENKEXEC_TYPE_DEFAULT), 0);
+	/* Now exec of the default type has nothing to run. */
+	CHECK_FAIL(&r, xenkexec_exec(xk, XENKEXEC_TYPE_DEFAULT), ENOENT);
+	ATF_CHECK_EQ(xenkexec_close(xk), 0);
+}
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+XEN_TC(timings, "measure the calls (and load a 16 MiB crash image)");
+ATF_TC_BODY(timings, tc)
+{
+	struct rec_logger r;
+	xenkexec_handle *xk;
+	struct xenkexec_segment s[2];
+	struct xenkexec_memory_entry m[64];
+	uint64_t cstart, csize, start, size;
+	double t0, t_open, t_range, t_first, t_cpus, t_map, t_load, t_unload;
+	double t_small;
+	unsigned char *big;
+	char line[512];
+	FILE *f;
+	int i, n = 200;
+
+	t0 = now_us();
+	xk = xk_open(&r);
+	t_open = now_us() - t0;
+	crash_area(xk, &cstart, &csize);
+	t0 = now_us();
+	for (i = 0; i < n; i++)
+		ATF_REQUIRE_EQ(xenkexec_get_range(xk, XENKEXEC_RANGE_MA_XEN, 0,
+		    &start, &size), 0);
+	t_range = (now_us() - t0) / n;
+	t0 = now_us();
+	ATF_REQUIRE(xenkexec_get_max_cpus(xk) > 0);
+	t_first = now_us() - t0;
+	t0 = now_us();
+	for (i = 0; i < n; i++)
+		ATF_REQUIRE(xenkexec_get_max_cpus(xk) > 0);
+	t_cpus = (now_us() - t0) / n;
+	t0 = now_us();
+	for (i = 0; i < 20; i++)
+		ATF_REQUIRE(xenkexec_get_memory_map(xk, m, 64) > 0);
+	t_map = (now_us() - t0) / 20;
+
+	ATF_REQUIRE((big = malloc(16 * MB)) != NULL);
+	for (i = 0; i < (int)(16 * MB); i += 4096)
+		big[i] = (unsigned char)i;
+	memset(s, 0, sizeof(s));
+	s[0].buf = big;
+	s[0].buf_size = 16 * MB;
+	s[0].dest_maddr = cstart + 2 * MB;
+	s[0].dest_size = 16 * MB;
+	s[1].buf = seg_b;
+	s[1].buf_size = sizeof(seg_b);
+	s[1].dest_maddr = cstart + 20 * MB;
+	s[1].dest_size = PG;
+	ATF_REQUIRE_EQ(xenkexec_unload(xk, XENKEXEC_TYPE_CRASH), 0);
+	t0 = now_us();
+	ATF_REQUIRE_EQ_MSG(xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62,
+	    s[0].dest_maddr, 2, s), 0, "%s (%s)", strerror(errno), r.last);
+	t_load = now_us() - t0;
+	ATF_CHECK_EQ(xenkexec_status(xk, XENKEXEC_TYPE_CRASH), 1);
+	ATF_CHECK_EQ(xenkexec_unload(xk, XENKEXEC_TYPE_CRASH), 0);
+	ATF_CHECK_EQ(xenkexec_status(xk, XENKEXEC_TYPE_CRASH), 0);
+	/* Small images: the clock of a TCG dom0 is too coarse for one call. */
+	t_small = t_unload = 0;
+	for (i = 0; i < 10; i++) {
+		t0 = now_us();
+		ATF_REQUIRE_EQ(xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62,
+		    s[1].dest_maddr, 1, &s[1]), 0);
+		t_small += now_us() - t0;
+		t0 = now_us();
+		ATF_REQUIRE_EQ(xenkexec_unload(xk, XENKEXEC_TYPE_CRASH), 0);
+		t_unload += now_us() - t0;
+	}
+	t_small /= 10;
+	t_unload /= 10;
+	ATF_CHECK_EQ(xenkexec_status(xk, XENKEXEC_TYPE_CRASH), 0);
+	free(big);
+	ATF_CHECK_EQ(xenkexec_close(xk), 0);
+
+	snprintf(line, sizeof(line), "Xen %s: open %.0f us, get_range %.1f us,"
+	    " get_max_cpus first %.1f us then %.1f us, get_memory_map %.1f us,"
+	    " load 16 MiB crash image %.0f us, load 1-page image %.0f us,"
+	    " unload %.0f us\n",
+	    getenv("XENLAB_XEN") ? getenv("XENLAB_XEN") : "?", t_open,
+	    t_range, t_first, t_cpus, t_map, t_load, t_small, t_unload);
+	printf("%s", line);
+	if ((f = fopen("/xenlab/out/libxenkexec-timings.txt", "a")) != NULL) {
+		fputs(line, f);
+		fclose(f);
+	}
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_close);
@@ -605,5 +731,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, max_cpus);
 	ATF_TP_ADD_TC(tp, exec_refused);
 	ATF_TP_ADD_TC(tp, restricted);
+	ATF_TP_ADD_TC(tp, default_load_unload);
+	ATF_TP_ADD_TC(tp, timings);
 	return atf_no_error();
 }
