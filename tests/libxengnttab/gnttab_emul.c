@@ -687,30 +687,64 @@ ATF_TC_BODY(grant_copy, tc)
 ATF_TC_WITHOUT_HEAD(dmabuf);
 ATF_TC_BODY(dmabuf, tc)
 {
+	struct xenemu_grant_info gi;
 	xengnttab_handle *t;
-	uint32_t ref = 1, fd = 0;
-	int rc[4];
+	uint32_t refs[2], irefs[2], fd = 0;
+	uint16_t d;
+	int i;
 
 	setup();
+	d = guest(2, refs, 0);
 	t = tab_open();
-	rc[0] = xengnttab_dmabuf_exp_from_refs(t, 1, 0, 1, &ref, &fd);
-	rc[1] = xengnttab_dmabuf_exp_wait_released(t, 5, 10);
-	rc[2] = xengnttab_dmabuf_imp_to_refs(t, 1, 5, 1, &ref);
-	rc[3] = xengnttab_dmabuf_imp_release(t, 5);
+	errno = 0;
 	if (XENEMU_DIALECT != XENEMU_LINUX) {
-		int i;
-
-		for (i = 0; i < 4; i++)
-			ATF_CHECK_EQ_MSG(rc[i], -1, "call %d", i);
-		errno = 0;
+		ATF_CHECK_EQ(xengnttab_dmabuf_exp_from_refs(t, d, 0, 2, refs,
+		    &fd), -1);
+		ATF_CHECK_EQ(errno, EOPNOTSUPP);
+		ATF_CHECK_EQ(xengnttab_dmabuf_exp_wait_released(t, 5, 10), -1);
+		ATF_CHECK_EQ(errno, EOPNOTSUPP);
+		ATF_CHECK_EQ(xengnttab_dmabuf_imp_to_refs(t, d, 5, 1, irefs),
+		    -1);
+		ATF_CHECK_EQ(errno, EOPNOTSUPP);
 		ATF_CHECK_EQ(xengnttab_dmabuf_imp_release(t, 5), -1);
 		ATF_CHECK_EQ(errno, EOPNOTSUPP);
-	} else {
-		/* The emulated gntdev has no dma-buf: a clean error. */
-		errno = 0;
-		rc[3] = xengnttab_dmabuf_imp_release(t, 5);
-		ATF_CHECK(rc[3] == 0 || errno != 0);
+		ATF_CHECK(logged("xengnttab_dmabuf_imp_release"));
+		xengnttab_close(t);
+		finish();
+		return;
 	}
+	/* Export the guest's two grants as one dma-buf. */
+	ATF_REQUIRE_MSG(xengnttab_dmabuf_exp_from_refs(t, d,
+	    GNTDEV_DMA_FLAG_WC, 2, refs, &fd) == 0, "export: %s",
+	    strerror(errno));
+	ATF_CHECK_EQ(maps_of(d, refs[0]), 1);
+	ATF_CHECK_EQ(maps_of(d, refs[1]), 1);
+	/* Still open here: waiting for its release times out. */
+	ATF_CHECK_EQ(xengnttab_dmabuf_exp_wait_released(t, fd, 10), -1);
+	ATF_CHECK_EQ(errno, ETIMEDOUT);
+	/* Import it back, granting its pages to the guest. */
+	ATF_REQUIRE_MSG(xengnttab_dmabuf_imp_to_refs(t, d, fd, 2, irefs) ==
+	    0, "import: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		ATF_REQUIRE_EQ(xenemu_grant_info(0, irefs[i], &gi), 0);
+		ATF_CHECK_EQ(gi.grantee, d);
+	}
+	ATF_CHECK_EQ(xengnttab_dmabuf_imp_release(t, fd), 0);
+	for (i = 0; i < 2; i++)
+		ATF_CHECK(xenemu_grant_info(0, irefs[i], &gi) != 0);
+	errno = 0;
+	ATF_CHECK_EQ(xengnttab_dmabuf_imp_release(t, fd), -1);
+	ATF_CHECK_EQ(errno, ENOENT);
+	ATF_CHECK_EQ(close((int)fd), 0);
+	ATF_CHECK_EQ(maps_of(d, refs[0]), 0);
+	ATF_CHECK_EQ(xengnttab_dmabuf_exp_wait_released(t, fd, 10), -1);
+	ATF_CHECK_EQ(errno, ENOENT);
+	/* A bad ref: nothing exported, nothing left mapped. */
+	refs[1] = 999;
+	ATF_CHECK_EQ(xengnttab_dmabuf_exp_from_refs(t, d, 0, 2, refs, &fd),
+	    -1);
+	ATF_CHECK(errno != 0);
+	ATF_CHECK_EQ(maps_of(d, refs[0]), 0);
 	xengnttab_close(t);
 	finish();
 }
