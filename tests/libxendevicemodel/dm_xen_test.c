@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xendevicemodel.h>
+#include <xenforeignmemory.h>
 #include <xentoolcore.h>
 
 #include "xenlibs_test.h"
@@ -249,6 +251,29 @@ ATF_TC_BODY(ioreq_server_lifecycle, tc)
 		ATF_CHECK(munmap(pages, 2 * psz) == 0);
 	}
 	close(fd);
+
+	/* The same through libxenforeignmemory, as a device model does. */
+	{
+		xenforeignmemory_handle *fmem = xenforeignmemory_open(NULL, 0);
+		xenforeignmemory_resource_handle *fres;
+		size_t size = 0;
+		void *addr = NULL;
+
+		ATF_REQUIRE(fmem != NULL);
+		CHECK_OK(xenforeignmemory_resource_size(fmem, dom, 0, id,
+		    &size));
+		ATF_CHECK_MSG(size >= 2 * (size_t)psz, "resource size %zu",
+		    size);
+		fres = xenforeignmemory_map_resource(fmem, dom, 0, id, 1, 1,
+		    &addr, PROT_READ | PROT_WRITE, 0);
+		ATF_CHECK_MSG(fres != NULL, "map_resource: %s",
+		    strerror(errno));
+		if (fres != NULL) {
+			ATF_CHECK_EQ(((const uint8_t *)addr)[30] & 0x0f, 0);
+			CHECK_OK(xenforeignmemory_unmap_resource(fmem, fres));
+		}
+		xenforeignmemory_close(fmem);
+	}
 
 	CHECK_OK(xendevicemodel_map_io_range_to_ioreq_server(dmod, dom, id,
 	    0, 0x5000, 0x50ff));
@@ -490,6 +515,40 @@ ATF_TC_BODY(cacheattr_and_vcpus, tc)
 	xendevicemodel_close(dmod);
 }
 
+ATF_TC(latency);
+ATF_TC_HEAD(latency, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "1000 nr_vcpus dm_ops on the PVH guest "
+	    "all succeed; their cost goes to /xenlab/out/dm-latency.txt");
+	REQUIRE_XEN(tc);
+	atf_tc_set_md_var(tc, "timeout", "600");
+}
+ATF_TC_BODY(latency, tc)
+{
+	domid_t dom = (domid_t)dm_guest_domid("pvh");
+	struct dm_logger log;
+	xendevicemodel_handle *dmod = dm_open(&log);
+	struct timespec t0, t1;
+	unsigned int vcpus, i, ok = 0;
+	double us;
+	FILE *f;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 1000; i++)
+		ok += xendevicemodel_nr_vcpus(dmod, dom, &vcpus) == 0;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ATF_CHECK_EQ(ok, 1000);
+	us = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) /
+	    1e3 / 1000;
+	if ((f = fopen("/xenlab/out/dm-latency.txt", "a")) != NULL) {
+		fprintf(f, "nr_vcpus dm_op (IOCTL_PRIVCMD_DM_OP): %.1f us/call\n",
+		    us);
+		fclose(f);
+	}
+	printf("%.1f us per dm_op\n", us);
+	xendevicemodel_close(dmod);
+}
+
 ATF_TC(populate_ram);
 ATF_TC_HEAD(populate_ram, tc)
 {
@@ -600,6 +659,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, z_inject);
 	ATF_TP_ADD_TC(tp, irq_levels);
 	ATF_TP_ADD_TC(tp, cacheattr_and_vcpus);
+	ATF_TP_ADD_TC(tp, latency);
 	ATF_TP_ADD_TC(tp, populate_ram);
 	ATF_TP_ADD_TC(tp, restrict_handle);
 	ATF_TP_ADD_TC(tp, zz_shutdown_last);
