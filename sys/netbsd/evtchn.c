@@ -34,7 +34,10 @@ xenevtchn_os_close(int fd)
 	return close(fd);
 }
 
-/* The port a successful bind ioctl wrote back. */
+/*
+ * The port a successful bind ioctl wrote back.  Called after the ioctl,
+ * never with the ioctl in the same argument list (unsequenced).
+ */
 static int
 bind_result(int rc, uint32_t port)
 {
@@ -51,11 +54,12 @@ int
 xenevtchn_os_bind_unbound_port(int fd, domid_t domid)
 {
 	struct ioctl_evtchn_bind_unbound_port arg;
+	int rc;
 
 	arg.remote_domain = domid;
 	arg.port = 0;
-	return bind_result(ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &arg),
-	    arg.port);
+	rc = ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &arg);
+	return bind_result(rc, arg.port);
 }
 
 int
@@ -63,22 +67,25 @@ xenevtchn_os_bind_interdomain(int fd, domid_t domid,
     evtchn_port_t remote_port)
 {
 	struct ioctl_evtchn_bind_interdomain arg;
+	int rc;
 
 	arg.remote_domain = domid;
 	arg.remote_port = remote_port;
 	arg.port = 0;
-	return bind_result(ioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &arg),
-	    arg.port);
+	rc = ioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &arg);
+	return bind_result(rc, arg.port);
 }
 
 int
 xenevtchn_os_bind_virq(int fd, unsigned int virq)
 {
 	struct ioctl_evtchn_bind_virq arg;
+	int rc;
 
 	arg.virq = virq;
 	arg.port = 0;
-	return bind_result(ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &arg), arg.port);
+	rc = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &arg);
+	return bind_result(rc, arg.port);
 }
 
 int
