@@ -5,6 +5,7 @@
  * Needs Xen (dom0).  "evtchn_bench [EVENTS [PORTS]]": EVENTS events
  * (default 10000) over PORTS looped-back channels (default 100); each
  * round notifies every port once, then drains and unmasks them all.
+ * Each way runs three times, interleaved, and the fastest run is shown.
  * Prints the figures and the ratio; asserts nothing.
  */
 #include <errno.h>
@@ -27,7 +28,7 @@ now(void)
 }
 
 struct result {
-	double	total, drain;
+	double	total, drain, take;	/* take: inside pending*() only */
 	long	events, calls;
 };
 
@@ -47,6 +48,8 @@ run(xenevtchn_handle *x, xenevtchn_handle *r, const int *remote, int nports,
 				return -1;
 		t1 = now();
 		for (got = 0; got < nports; got += n) {
+			double t2 = now();
+
 			if (many) {
 				n = xenevtchn_pending_many(x, buf, MAXPORTS);
 			} else {
@@ -55,6 +58,7 @@ run(xenevtchn_handle *x, xenevtchn_handle *r, const int *remote, int nports,
 				n = p < 0 ? -1 : 1;
 				buf[0] = (evtchn_port_t)p;
 			}
+			res->take += now() - t2;
 			if (n < 0)
 				return -1;
 			res->calls++;
@@ -72,18 +76,20 @@ run(xenevtchn_handle *x, xenevtchn_handle *r, const int *remote, int nports,
 static void
 show(const char *name, const struct result *r)
 {
-	printf("%-13s %6ld events %6ld drain calls (%.2f ports/call)  "
-	    "total %.3f s  %.2f us/event  drain %.2f us/event\n", name,
+	printf("%-13s %6ld events %6ld calls (%.2f ports/call)  "
+	    "total %.3f s = %.2f us/event, drain %.2f us/event, "
+	    "of which taking %.2f us/event\n", name,
 	    r->events, r->calls, (double)r->events / (double)r->calls,
 	    r->total, r->total * 1e6 / (double)r->events,
-	    r->drain * 1e6 / (double)r->events);
+	    r->drain * 1e6 / (double)r->events,
+	    r->take * 1e6 / (double)r->events);
 }
 
 int
 main(int argc, char **argv)
 {
 	xenevtchn_handle *x, *r;
-	struct result one, many;
+	struct result one, many, r1, r2;
 	static int remote[MAXPORTS];
 	long events = argc > 1 ? atol(argv[1]) : 10000;
 	int nports = argc > 2 ? atoi(argv[2]) : 100, i, la;
@@ -99,20 +105,28 @@ main(int argc, char **argv)
 		    (evtchn_port_t)la)) < 0)
 			return 1;
 	}
-	/* Warm up, then measure each way twice, interleaved. */
+	/* Warm up, then each way three times, interleaved; keep the best. */
 	if (run(x, r, remote, nports, nports * 10L, 0, &one) != 0)
 		return 1;
-	if (run(x, r, remote, nports, events, 0, &one) != 0 ||
-	    run(x, r, remote, nports, events, 1, &many) != 0) {
-		perror("evtchn_bench");
-		return 1;
+	one.total = many.total = 1e9;
+	for (i = 0; i < 3; i++) {
+		if (run(x, r, remote, nports, events, 0, &r1) != 0 ||
+		    run(x, r, remote, nports, events, 1, &r2) != 0) {
+			perror("evtchn_bench");
+			return 1;
+		}
+		if (r1.total < one.total)
+			one = r1;
+		if (r2.total < many.total)
+			many = r2;
 	}
 	printf("evtchn_bench: %ld events over %d ports\n", events, nports);
 	show("pending", &one);
 	show("pending_many", &many);
-	printf("ratio (pending / pending_many): drain %.2fx, total %.2fx, "
-	    "calls %.1fx\n", one.drain / many.drain, one.total / many.total,
-	    (double)one.calls / (double)many.calls);
+	printf("ratio (pending / pending_many): taking %.2fx, drain "
+	    "(taking + unmask) %.2fx, total (with notify) %.2fx, calls %.1fx\n",
+	    one.take / many.take, one.drain / many.drain,
+	    one.total / many.total, (double)one.calls / (double)many.calls);
 	xenevtchn_close(x);
 	xenevtchn_close(r);
 	return 0;
