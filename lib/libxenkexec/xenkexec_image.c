@@ -277,13 +277,8 @@ xenkexec_load(xenkexec_handle *xk, int type, uint16_t arch,
 	load.segments = (uint64_t)(uintptr_t)hsegs;
 	load.entry_maddr = entry_maddr;
 	pthread_mutex_lock(&state_lock);
-	if ((loaded = raw_status(xk, type)) < 0) {
-		e = errno;
-		pthread_mutex_unlock(&state_lock);
-		xenkexec__err(xk, e, "load: status of the %s image",
-		    type_name(type));
-		goto out;
-	}
+	/* A Xen without the status query: plain load, nothing to keep. */
+	loaded = raw_status(xk, type) == 1;
 	if (kexec_op(xk, XK_KEXEC_CMD_kexec_load, &load, sizeof(load), 0) < 0) {
 		e = errno;
 		pthread_mutex_unlock(&state_lock);
@@ -322,15 +317,12 @@ xenkexec_unload(xenkexec_handle *xk, int type)
 	memset(&t, 0, sizeof(t));
 	t.type = (uint8_t)type;
 	pthread_mutex_lock(&state_lock);
-	if ((loaded = raw_status(xk, type)) < 0) {
-		e = errno;
-		pthread_mutex_unlock(&state_lock);
-		xenkexec__err(xk, e, "unload: status of the %s image",
-		    type_name(type));
-		return -1;
-	}
-	/* Nothing loaded: done (an unload would flip Xen's status bit). */
-	if (loaded && kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t),
+	/*
+	 * Nothing loaded: done (an unload would flip Xen's status bit).  A
+	 * Xen without the status query (-1) gets the unload.
+	 */
+	loaded = raw_status(xk, type);
+	if (loaded != 0 && kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t),
 	    0) < 0) {
 		e = errno;
 		pthread_mutex_unlock(&state_lock);

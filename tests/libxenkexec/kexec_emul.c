@@ -479,9 +479,11 @@ ATF_TC_BODY(hypercall_failures, tc)
 	CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, entry, 3,
 	    s), ENOMEM);
 	ATF_CHECK_EQ(xenemu_kexec_loaded(XENKEXEC_TYPE_CRASH), 0);
-	xenemu_fail_op("hypercall:kexec_op", 2, EACCES);
-	CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, entry, 3,
-	    s), EACCES);
+	/* A Xen without the status query still loads, once. */
+	xenemu_fail_op("hypercall:kexec_op", 2, EINVAL);
+	ATF_CHECK_EQ(xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, entry, 3, s),
+	    0);
+	ATF_CHECK_EQ(xenemu_kexec_loaded(XENKEXEC_TYPE_CRASH), 1);
 	ATF_REQUIRE_EQ(xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, entry, 3, s),
 	    0);
 	/* unload: status, unload; a failed unload keeps the image. */
@@ -500,8 +502,9 @@ ATF_TC_BODY(hypercall_failures, tc)
 
 /*
  * Fail each device call of a load in turn (buffer allocation, locking,
- * the hypercall): the load fails with that errno, a replaced image stays
- * loaded, a new one is not half loaded, and nothing leaks.
+ * the hypercalls): the load fails with that errno and a replaced image
+ * stays loaded, or (a failed status query) it succeeds; a new image is
+ * never half loaded, and nothing leaks.
  */
 ATF_TC_WITHOUT_HEAD(load_fault_sweep);
 ATF_TC_BODY(load_fault_sweep, tc)
@@ -515,7 +518,8 @@ ATF_TC_BODY(load_fault_sweep, tc)
 
 	image(s, &entry);
 	for (pass = 0; pass < 2; pass++) {
-		for (n = 1; n < 200; n++) {
+		/* A load makes fewer than 60 device calls. */
+		for (n = 1; n < 60; n++) {
 			setup();
 			xk = open_ok(&r);
 			if (pass == 1)
@@ -531,7 +535,7 @@ ATF_TC_BODY(load_fault_sweep, tc)
 				    XENKEXEC_TYPE_CRASH), 1);
 				ATF_CHECK_EQ(xenkexec_close(xk), 0);
 				finish();
-				break;
+				continue;
 			}
 			failures++;
 			ATF_CHECK_EQ_MSG(errno, ENOMEM, "call %u: errno %d",
@@ -542,7 +546,6 @@ ATF_TC_BODY(load_fault_sweep, tc)
 			ATF_CHECK_EQ(xenkexec_close(xk), 0);
 			finish();
 		}
-		ATF_CHECK(n < 200);
 	}
 	printf("%u injected failures\n", failures);
 	ATF_CHECK(failures >= 4);
