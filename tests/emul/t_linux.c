@@ -657,6 +657,27 @@ ATF_TC_BODY(evtchn_thread_wakeup, tc)
 	T_NO_LEAKS();
 }
 
+/* A library we do not wrap may dup2() over or close an emulated fd. */
+ATF_TC_WITHOUT_HEAD(fd_replaced_unseen);
+ATF_TC_BODY(fd_replaced_unseen, tc)
+{
+	uint32_t a, b, got;
+	int ev, null;
+
+	T_SETUP(XENEMU_LINUX);
+	ev = dev(LINUX_EVTCHN_PATH);
+	loopback(ev, &a, &b);
+	null = T_FD(open("/dev/null", O_RDWR));
+	/* dup3() is not wrapped: the emulator does not see this. */
+	ATF_REQUIRE_EQ(ev, dup3(null, ev, O_CLOEXEC));
+	close(null);
+	/* Now plain /dev/null: EOF, not a hang. */
+	ATF_CHECK_EQ(0, read(ev, &got, 4));
+	T_ERR(ENOTTY, ioctl(ev, IOCTL_EVTCHN_RESET));
+	close(ev);
+	T_NO_LEAKS();
+}
+
 ATF_TC_WITHOUT_HEAD(gntdev_map);
 ATF_TC_BODY(gntdev_map, tc)
 {
@@ -1053,6 +1074,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, evtchn_remote);
 	ATF_TP_ADD_TC(tp, evtchn_blocking_read);
 	ATF_TP_ADD_TC(tp, evtchn_thread_wakeup);
+	ATF_TP_ADD_TC(tp, fd_replaced_unseen);
 	ATF_TP_ADD_TC(tp, gntdev_map);
 	ATF_TP_ADD_TC(tp, gntdev_mapping_outlives_fd);
 	ATF_TP_ADD_TC(tp, grant_copy);

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -186,12 +187,28 @@ xenemu_fail_clear(void)
 
 /* ---- descriptors ---- */
 
+static void fd_detach(int);
+
+/*
+ * The emulated file behind fd, if fd still names it: code we do not wrap
+ * (a shared library's dup2() or close()) may have replaced it, and then
+ * the descriptor is simply not ours any more.
+ */
 static struct xe_file *
 fdget(int fd)
 {
-	if (xe_cur == NULL || fd < 0 || fd >= XE_MAXFD)
+	struct xe_file *f;
+	struct stat st;
+
+	if (xe_cur == NULL || fd < 0 || fd >= XE_MAXFD ||
+	    (f = fdtab[fd]) == NULL)
 		return (NULL);
-	return (fdtab[fd]);
+	if (fstat(fd, &st) == -1 || st.st_dev != f->st_dev ||
+	    st.st_ino != f->st_ino) {
+		fd_detach(fd);
+		return (NULL);
+	}
+	return (f);
 }
 
 static void
@@ -243,10 +260,16 @@ fd_detach(int fd)
 static void
 fd_attach(int fd, struct xe_file *f)
 {
+	struct stat st;
+
 	if (fd < 0 || fd >= XE_MAXFD)
 		return;
 	if (fdtab[fd] != NULL)
 		fd_detach(fd);
+	if (f->refs == 0 && fstat(fd, &st) == 0) {
+		f->st_dev = st.st_dev;
+		f->st_ino = st.st_ino;
+	}
 	fdtab[fd] = f;
 	f->refs++;
 }
@@ -1698,7 +1721,7 @@ count_leaks(struct xenemu_leaks *l)
 
 	memset(l, 0, sizeof(*l));
 	for (i = 0; i < XE_MAXFD; i++)
-		if (fdtab[i] != NULL)
+		if (fdtab[i] != NULL && fdget((int)i) != NULL)
 			l->fds++;
 	for (m = maps; m != NULL; m = m->next)
 		if (m->kind == XM_HCALL)

@@ -91,6 +91,8 @@ struct xe_file {
 	uint16_t	 restrict_dom;	/* XE_DOMID_INVALID: none */
 	uint64_t	 next_index;	/* gntdev/gntalloc offset space */
 	struct xe_gmap	*dmabuf;	/* XK_DMABUF: the exported map */
+	dev_t		 st_dev;	/* identity of the real object */
+	ino_t		 st_ino;
 };
 
 /* Grant maps (foreign) and shares (local allocations). */
