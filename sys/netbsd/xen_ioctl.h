@@ -152,8 +152,8 @@ struct ioctl_gntdev_alloc_grant_ref {
  * /dev/xenevt.  The IOCTL_EVTCHN_* bind ioctls return the local port in
  * the trailing `port' member.  read() yields pending ports (uint32_t
  * each); write() unmasks ports given as uint16_t each (xenevt_fwrite),
- * and returns the byte count.  The old EVTCHN_* ioctls bind the device to
- * one existing port.
+ * and returns the byte count.  Of the old EVTCHN_* ioctls only
+ * EVTCHN_RESET is still handled; EVTCHN_BIND/UNBIND answer EINVAL.
  */
 struct ioctl_evtchn_bind_virq {
 	uint32_t	virq;
