@@ -7,6 +7,7 @@
  * and a leak check at the end of every case.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -609,6 +610,47 @@ ATF_TC_BODY(fork_child, tc)
 	finish();
 }
 
+static void *
+hammer(void *arg)
+{
+	xenkexec_handle *xk = arg;
+	uint64_t start, size;
+	long bad = 0;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		bad += xenkexec_get_range(xk, XENKEXEC_RANGE_MA_CPU, i % 4,
+		    &start, &size) != 0;
+		bad += start != 0x7f000000ULL + (uint64_t)(i % 4) * 0x1000;
+		bad += xenkexec_get_max_cpus(xk) != 4;
+		bad += xenkexec_status(xk, XENKEXEC_TYPE_DEFAULT) != 0;
+	}
+	return (void *)bad;
+}
+
+ATF_TC_WITHOUT_HEAD(threads);
+ATF_TC_BODY(threads, tc)
+{
+	struct rec r;
+	xenkexec_handle *xk;
+	pthread_t t[4];
+	void *ret;
+	int i;
+
+	setup();
+	xk = open_ok(&r);
+	for (i = 0; i < 4; i++)
+		ATF_REQUIRE_EQ(pthread_create(&t[i], NULL, hammer, xk), 0);
+	for (i = 0; i < 4; i++) {
+		ATF_REQUIRE_EQ(pthread_join(t[i], &ret), 0);
+		ATF_CHECK_EQ_MSG((long)ret, 0, "thread %d: %ld bad answers",
+		    i, (long)ret);
+	}
+	ATF_CHECK_EQ(r.errors, 0);
+	ATF_CHECK_EQ(xenkexec_close(xk), 0);
+	finish();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_close);
@@ -621,5 +663,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, load_fault_sweep);
 	ATF_TP_ADD_TC(tp, restricted);
 	ATF_TP_ADD_TC(tp, fork_child);
+	ATF_TP_ADD_TC(tp, threads);
 	return atf_no_error();
 }
