@@ -105,9 +105,8 @@ xenevtchn_open(struct xentoollog_logger *logger, unsigned int flags)
 	}
 	xce->fd = xenevtchn_os_open(!(flags & XENEVTCHN_NO_CLOEXEC));
 	if (xce->fd < 0) {
-		xtl_log(xce->logger, XTL_ERROR, errno, CTX,
-		    "cannot open %s", xenevtchn_os_device());
-		handle_free(xce);
+		fail(xce, errno, "cannot open %s", xenevtchn_os_device());
+		handle_free(xce);	/* keeps errno */
 		return NULL;
 	}
 	xentoolcore__register_active_handle(&xce->tc_ah);

@@ -211,6 +211,41 @@ ATF_TC_BODY(default_logger, tc)
 	    strstr(buf, "notify") != NULL, "stderr: %s", buf);
 }
 
+ATF_TC_WITHOUT_HEAD(errno_survives_logging);
+ATF_TC_BODY(errno_survives_logging, tc)
+{
+	xenevtchn_handle *x;
+	int full, saved, fd, e1, e2, e3;
+
+	/* The default logger's writes fail (ENOSPC) on /dev/full. */
+	if ((full = open("/dev/full", O_WRONLY)) == -1)
+		atf_tc_skip("no /dev/full");
+	fflush(stderr);
+	saved = dup(2);
+	ATF_REQUIRE(dup2(full, 2) == 2);
+	errno = 0;
+	x = xenevtchn_open(NULL, 0);
+	e1 = errno;
+	errno = 0;
+	ATF_CHECK(xenevtchn_fdopen(NULL, -1, 0) == NULL);
+	e2 = errno;
+	fd = open("/dev/null", O_RDWR);
+	x = x != NULL ? x : xenevtchn_fdopen(NULL, fd, 0);
+	errno = 0;
+	ATF_CHECK_EQ(xenevtchn_bind_unbound_port(x, 0x10000), -1);
+	e3 = errno;
+	xenevtchn_close(x);
+	fflush(stderr);
+	clearerr(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(full);
+	if (access("/dev/xen/evtchn", F_OK) != 0)
+		ATF_CHECK_EQ_MSG(e1, ENOENT, "open: errno %d", e1);
+	ATF_CHECK_EQ_MSG(e2, EBADF, "fdopen: errno %d", e2);
+	ATF_CHECK_EQ_MSG(e3, EINVAL, "bind: errno %d", e3);
+}
+
 ATF_TC_WITHOUT_HEAD(registered_with_toolcore);
 ATF_TC_BODY(registered_with_toolcore, tc)
 {
@@ -242,6 +277,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, null_handle_args);
 	ATF_TP_ADD_TC(tp, kernel_errors_reach_caller);
 	ATF_TP_ADD_TC(tp, default_logger);
+	ATF_TP_ADD_TC(tp, errno_survives_logging);
 	ATF_TP_ADD_TC(tp, registered_with_toolcore);
 	return atf_no_error();
 }
