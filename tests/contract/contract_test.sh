@@ -133,15 +133,23 @@ pkgconfig_head() {
 	atf_set "require.progs" "cc pkg-config"
 }
 pkgconfig_body() {
-	export PKG_CONFIG_PATH=$(prefix)/lib/pkgconfig
+	p=$(prefix)
+	export PKG_CONFIG_PATH=$p/lib/pkgconfig PKG_CONFIG_LIBDIR=$p/lib/pkgconfig
 	fail=0
+	echo 'int main(void) { return 0; }' > t.c
 	for pc in xentoollog xentoolcore xencall xenhypercall xenevtchn \
 	    xengnttab xenforeignmemory xendevicemodel xenkexec; do
 		[ -f "$PKG_CONFIG_PATH/$pc.pc" ] ||
 		    { echo "no $pc.pc"; fail=1; continue; }
-		echo 'int main(void) { return 0; }' > t.c
-		cc t.c -o t $(pkg-config --cflags --libs "$pc") \
-		    -Wl,--no-as-needed 2> err || { echo "$pc:"; cat err; fail=1; }
+		# --define-prefix: the .pc's own location, not the install PREFIX.
+		flags=$(pkg-config --define-prefix --cflags --libs "$pc") ||
+		    { echo "$pc: pkg-config failed"; fail=1; continue; }
+		cc t.c -o t -Wl,--no-as-needed $flags -Wl,-rpath,"$p/lib" 2> err ||
+		    { echo "$pc:"; cat err; fail=1; continue; }
+		# The library found must be this tree's, not the system's.
+		env -u LD_LIBRARY_PATH ldd ./t > deps
+		grep -q "=> $p/lib/libxen" deps ||
+		    { echo "$pc: links outside $p/lib:"; cat deps; fail=1; }
 	done
 	[ $fail -eq 0 ] || atf_fail "a pkg-config file is missing or broken"
 }
