@@ -408,6 +408,45 @@ ATF_TC_BODY(bad_input, tc)
 	ATF_CHECK_EQ(errno, EBADF);
 }
 
+ATF_TC(many_buffers);
+ATF_TC_HEAD(many_buffers, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "One handle holds 200 one-page and four 64-page buffers at once, "
+	    "each usable by a hypercall");
+	REQUIRE_XEN(tc);
+}
+ATF_TC_BODY(many_buffers, tc)
+{
+	struct capture c;
+	xencall_handle *h = open_or_fail(&c, 0);
+	char *small[200], *big[4];
+	size_t i;
+
+	for (i = 0; i < 200; i++) {
+		small[i] = xencall_alloc_buffer(h, 16);
+		ATF_REQUIRE_MSG(small[i] != NULL, "buffer %zu: %s (%s)", i,
+		    strerror(errno), c.msg);
+	}
+	for (i = 0; i < 4; i++) {
+		big[i] = xencall_alloc_buffer_pages(h, 64);
+		ATF_REQUIRE_MSG(big[i] != NULL, "big buffer %zu: %s (%s)", i,
+		    strerror(errno), c.msg);
+	}
+	ATF_CHECK_EQ(xencall2(h, HC_xen_version, XENVER_extraversion,
+	    (uintptr_t)small[199]), 0);
+	ATF_CHECK_EQ(xencall2(h, HC_xen_version, XENVER_capabilities,
+	    (uintptr_t)(big[3] + 63 * 4096 - 1024)), 0);
+	ATF_CHECK(strstr(big[3] + 63 * 4096 - 1024, "xen-3.0-") != NULL);
+	/* Free in allocation order (the slow end of the live list). */
+	for (i = 0; i < 200; i++)
+		xencall_free_buffer(h, small[i]);
+	for (i = 0; i < 4; i++)
+		xencall_free_buffer_pages(h, big[i], 64);
+	ATF_CHECK_EQ(c.count, 0);
+	ATF_CHECK_EQ(xencall_close(h), 0);
+}
+
 ATF_TC(close_frees_buffers);
 ATF_TC_HEAD(close_frees_buffers, tc)
 {
@@ -584,6 +623,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, memory_op);
 	ATF_TP_ADD_TC(tp, buffer_cache);
 	ATF_TP_ADD_TC(tp, bad_input);
+	ATF_TP_ADD_TC(tp, many_buffers);
 	ATF_TP_ADD_TC(tp, close_frees_buffers);
 	ATF_TP_ADD_TC(tp, fork_child);
 	ATF_TP_ADD_TC(tp, restrict_all);
