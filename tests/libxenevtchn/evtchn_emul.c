@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,6 +429,68 @@ ATF_TC_BODY(fdopen_emulated, tc)
 	finish();
 }
 
+#define NT	3
+
+struct waiter {
+	xenevtchn_handle	*x;
+	pthread_t		 t;
+	int			 port;
+};
+
+static void *
+wait_one(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->port = xenevtchn_pending(w->x);
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(blocking_threads);
+ATF_TC_BODY(blocking_threads, tc)
+{
+	struct capture c;
+	struct waiter w[NT];
+	xenevtchn_handle *x;
+	int d, gp[NT], lp[NT], i, j, seen;
+
+	setup();
+	x = xopen(&c);
+	ATF_REQUIRE((d = xenemu_domain_create(16)) > 0);
+	for (i = 0; i < NT; i++) {
+		gp[i] = xenemu_evtchn_alloc_unbound((uint16_t)d, 0);
+		lp[i] = xenevtchn_bind_interdomain(x, (uint32_t)d,
+		    (evtchn_port_t)gp[i]);
+		ATF_REQUIRE(lp[i] > 0);
+	}
+	/* NT threads block in pending on the one (blocking) handle. */
+	for (i = 0; i < NT; i++) {
+		w[i].x = x;
+		w[i].port = -2;
+		ATF_REQUIRE(pthread_create(&w[i].t, NULL, wait_one, &w[i]) == 0);
+	}
+	usleep(200000);
+	for (i = 0; i < NT; i++)
+		ATF_CHECK_EQ_MSG(w[i].port, -2, "pending returned early");
+	for (i = 0; i < NT; i++)
+		ATF_REQUIRE_EQ(xenemu_evtchn_notify((uint16_t)d,
+		    (uint32_t)gp[i]), 0);
+	for (i = 0; i < NT; i++)
+		pthread_join(w[i].t, NULL);
+	/* Each port went to exactly one thread. */
+	for (j = 0; j < NT; j++) {
+		for (seen = 0, i = 0; i < NT; i++)
+			seen += w[i].port == lp[j];
+		ATF_CHECK_EQ_MSG(seen, 1, "port %d taken %d times", lp[j], seen);
+	}
+	ATF_CHECK_EQ(c.count, 0);
+	ATF_CHECK_EQ(xenevtchn_close(x), 0);
+	for (i = 0; i < NT; i++)
+		(void)xenemu_evtchn_close((uint16_t)d, (uint32_t)gp[i]);
+	ATF_CHECK_EQ(xenemu_domain_destroy((uint16_t)d), 0);
+	finish();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_modes);
@@ -438,5 +501,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, restrict);
 	ATF_TP_ADD_TC(tp, faults);
 	ATF_TP_ADD_TC(tp, fdopen_emulated);
+	ATF_TP_ADD_TC(tp, blocking_threads);
 	return atf_no_error();
 }
