@@ -57,26 +57,39 @@ xt_mapping_count(void)
 
 /*
  * The domid of a running guest of the given kind ("pv" or "pvh"), started
- * on demand by the xenlab harness inside dom0.  Skips the test case when
- * no guest can be had: that is the test equipment's failure, not the
- * library's.
+ * on demand by the xenlab harness inside dom0.  The domid is what
+ * xenlab-guest prints on standard output; its standard error only explains
+ * a failure.  Skips the test case when no guest can be had: that is the
+ * test equipment's failure, not the library's.
  */
 static inline int
 xt_guest_domid(const char *kind)
 {
-	char cmd[128], out[256];
-	FILE *p;
-	int domid = -1, status;
+	char cmd[160], out[64], why[256] = "";
+	char errpath[] = "/tmp/xt_guest.XXXXXX";
+	FILE *p, *e;
+	int domid = -1, status, fd;
 	size_t n;
 
-	snprintf(cmd, sizeof(cmd), "xenlab-guest %s 2>&1", kind);
-	if ((p = popen(cmd, "r")) == NULL)
+	if ((fd = mkstemp(errpath)) == -1)
+		atf_tc_skip("mkstemp: %s", strerror(errno));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "xenlab-guest %s 2>%s", kind, errpath);
+	if ((p = popen(cmd, "r")) == NULL) {
+		unlink(errpath);
 		atf_tc_skip("cannot run xenlab-guest: %s", strerror(errno));
+	}
 	n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';
 	status = pclose(p);
+	if ((e = fopen(errpath, "r")) != NULL) {
+		n = fread(why, 1, sizeof(why) - 1, e);
+		why[n] = '\0';
+		fclose(e);
+	}
+	unlink(errpath);
 	if (status != 0 || sscanf(out, "%d", &domid) != 1)
-		atf_tc_skip("no %s guest from the harness: %s", kind, out);
+		atf_tc_skip("no %s guest from the harness: %s", kind, why);
 	return domid;
 }
 
