@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xenlibs_test.h"
@@ -55,7 +56,7 @@ struct reservation {
 		atf_tc_set_md_var(tc, "descr", descr);			\
 		atf_tc_set_md_var(tc, "require.files", PRIVCMD);	\
 		atf_tc_set_md_var(tc, "require.user", "root");		\
-		atf_tc_set_md_var(tc, "timeout", "300");		\
+		atf_tc_set_md_var(tc, "timeout", "600");		\
 	}
 
 static xenforeignmemory_handle *
@@ -291,6 +292,45 @@ ATF_TC_BODY(map2_fixed, tc)
 	frame_put(mfn);
 }
 
+ATF_TC(map_many);
+HEAD_XEN(map_many, "a batch of 1024 frames maps whole, each frame the "
+    "same memory; prints the time per frame")
+ATF_TC_BODY(map_many, tc)
+{
+	enum { N = 1024 };
+	xenforeignmemory_handle *fm = fm_open();
+	xen_pfn_t mfn = frame_get(), *arr;
+	volatile unsigned char *p;
+	struct timespec t0, t1;
+	double us;
+	int i, round;
+
+	ATF_REQUIRE((arr = calloc(N, sizeof(*arr))) != NULL);
+	for (i = 0; i < N; i++)
+		arr[i] = mfn;
+	for (round = 0; round < 2; round++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		p = xenforeignmemory_map(fm, DOMID_SELF, PROT_READ | PROT_WRITE,
+		    N, arr, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ATF_REQUIRE_MSG(p != NULL, "map: %s", strerror(errno));
+		us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
+		printf("map of %d frames: %.0f us, %.2f us per frame\n", N, us,
+		    us / N);
+		p[5] = (unsigned char)(0x30 + round);
+		ATF_CHECK_EQ(p[(N - 1) * PAGE + 5], 0x30 + round);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ATF_CHECK_EQ(xenforeignmemory_unmap(fm, (void *)p, N), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("unmap: %.0f us\n", (double)(t1.tv_sec - t0.tv_sec) *
+		    1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3);
+	}
+	free(arr);
+	ATF_CHECK_EQ(xenforeignmemory_close(fm), 0);
+	frame_put(mfn);
+}
+
 /* Low RAM frames of a PVH guest are populated. */
 #define GUEST_GFN	0x100
 
@@ -465,6 +505,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, map_self_by_number);
 	ATF_TP_ADD_TC(tp, map_bad_frames);
 	ATF_TP_ADD_TC(tp, map2_fixed);
+	ATF_TP_ADD_TC(tp, map_many);
 	ATF_TP_ADD_TC(tp, guest_frames);
 	ATF_TP_ADD_TC(tp, guest_grant_table);
 	ATF_TP_ADD_TC(tp, restrict_blocks_others);
