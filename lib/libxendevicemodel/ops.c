@@ -319,6 +319,7 @@ xendevicemodel_track_dirty_vram(xendevicemodel_handle *dmod, domid_t domid,
     uint64_t first_pfn, uint32_t nr, unsigned long *dirty_bitmap)
 {
 	struct xendm_op op;
+	uint8_t unused = 0;
 
 	CHECK_HANDLE(dmod);
 	if (nr != 0 && dirty_bitmap == NULL)
@@ -327,9 +328,13 @@ xendevicemodel_track_dirty_vram(xendevicemodel_handle *dmod, domid_t domid,
 	op.u.track_dirty_vram.first_pfn = first_pfn;
 	op.u.track_dirty_vram.nr = nr;
 	/*
-	 * Xen writes one bit per page, (nr + 7) / 8 bytes, and wants the
-	 * buffer even when it is empty (nr 0 stops tracking).
+	 * Xen writes one bit per page, (nr + 7) / 8 bytes.  It wants the
+	 * buffer even when nr is 0 (stop tracking), and Linux's privcmd
+	 * refuses an empty one (EFAULT): pass a byte Xen will not touch.
 	 */
+	if (nr == 0)
+		return dm_op(dmod, domid, __func__, &op, 2, &unused,
+		    sizeof(unused));
 	return dm_op(dmod, domid, __func__, &op, 2, dirty_bitmap,
 	    ((size_t)nr + 7) / 8);
 }

@@ -324,12 +324,15 @@ ATF_TC_BODY(memory_ops, tc)
 	ATF_CHECK_EQ(d.size[1], (130 + 7) / 8);
 	ATF_CHECK_EQ(bitmap[0], 0);		/* the emulator's clean bitmap */
 	ATF_CHECK_EQ(bitmap[3], ~0UL);		/* beyond (nr + 7) / 8 bytes */
-	/* Stop tracking: the (empty) bitmap buffer is still passed. */
+	/*
+	 * Stop tracking: a bitmap buffer is still passed (Xen wants one),
+	 * and not an empty one (Linux refuses those).
+	 */
 	ATF_CHECK_EQ(xendevicemodel_track_dirty_vram(dmod, domid, 0, 0,
 	    NULL), 0);
 	d = last(7, 2);
 	ATF_CHECK_EQ(F32(d, 8), 0);
-	ATF_CHECK_EQ(d.size[1], 0);
+	ATF_CHECK(d.size[1] > 0);
 
 	ATF_CHECK_EQ(xendevicemodel_modified_memory(dmod, domid, 0x777, 9), 0);
 	d = last(11, 2);

@@ -352,9 +352,8 @@ ATF_TC(modified_memory);
 ATF_TC_HEAD(modified_memory, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "modified_memory and its bulk form "
-	    "on a PVH guest: accepted and ignored without log-dirty mode; "
-	    "with it (VRAM tracking on), frames beyond the guest's memory "
-	    "and non-zero padding are refused");
+	    "on a PVH guest: accepted (Xen records them only in global "
+	    "log-dirty mode, which a device model cannot turn on)");
 	REQUIRE_XEN(tc);
 	atf_tc_set_md_var(tc, "timeout", "600");
 }
@@ -364,7 +363,6 @@ ATF_TC_BODY(modified_memory, tc)
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 	struct xen_dm_op_modified_memory_extent ext[3];
-	unsigned long bitmap[1];
 
 	memset(ext, 0, sizeof(ext));
 	ext[0].first_pfn = GUEST_PFN;
@@ -373,24 +371,14 @@ ATF_TC_BODY(modified_memory, tc)
 	ext[1].nr = 16;
 	ext[2].first_pfn = GUEST_PFN + 0x400;
 	ext[2].nr = 1;
-	/* No log-dirty mode: Xen has nothing to record. */
-	CHECK_OK(xendevicemodel_modified_memory(dmod, dom, 0xfffffffffULL, 1));
-	/* Log-dirty mode on, through VRAM tracking. */
-	CHECK_OK(xendevicemodel_track_dirty_vram(dmod, dom, GUEST_PFN, 64,
-	    bitmap));
 	CHECK_OK(xendevicemodel_modified_memory(dmod, dom, GUEST_PFN, 8));
 	CHECK_OK(xendevicemodel_modified_memory(dmod, dom, GUEST_PFN, 600));
-	CHECK_FAILS(xendevicemodel_modified_memory(dmod, dom,
-	    0xfffffffffULL, 1), EINVAL);
 	CHECK_OK(xendevicemodel_modified_memory_bulk(dmod, dom, ext, 3));
-	ext[1].first_pfn = 0xfffffffffULL;
-	CHECK_FAILS(xendevicemodel_modified_memory_bulk(dmod, dom, ext, 3),
-	    EINVAL);
-	ext[1].first_pfn = GUEST_PFN;
-	ext[1].pad = 1;		/* Xen insists on zero padding */
-	CHECK_FAILS(xendevicemodel_modified_memory_bulk(dmod, dom, ext, 3),
-	    EINVAL);
-	CHECK_OK(xendevicemodel_track_dirty_vram(dmod, dom, 0, 0, NULL));
+	/* Outside log-dirty mode even a bad range is not looked at. */
+	CHECK_OK(xendevicemodel_modified_memory(dmod, dom, 0xfffffffffULL, 1));
+	/* But a PV guest, or no guest, is refused. */
+	CHECK_FAILS(xendevicemodel_modified_memory_bulk(dmod, NO_SUCH_DOMAIN,
+	    ext, 3), ESRCH);
 	xendevicemodel_close(dmod);
 }
 
@@ -431,8 +419,8 @@ ATF_TC_BODY(track_dirty_vram, tc)
 ATF_TC(z_inject);
 ATF_TC_HEAD(z_inject, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "inject_msi and inject_event on a PVH "
-	    "guest; an event for a vCPU it does not have is refused");
+	atf_tc_set_md_var(tc, "descr", "inject_msi on a PVH guest; an "
+	    "event for a vCPU it does not have is refused");
 	REQUIRE_XEN(tc);
 	atf_tc_set_md_var(tc, "timeout", "600");
 }
@@ -443,8 +431,6 @@ ATF_TC_BODY(z_inject, tc)
 	xendevicemodel_handle *dmod = dm_open(&log);
 
 	CHECK_OK(xendevicemodel_inject_msi(dmod, dom, 0xfee00000ULL, 0xef));
-	CHECK_OK(xendevicemodel_inject_event(dmod, dom, 0, 2,
-	    XEN_DMOP_EVENT_nmi, ~0u, 0, 0));
 	CHECK_FAILS(xendevicemodel_inject_event(dmod, dom, 4000, 2,
 	    XEN_DMOP_EVENT_nmi, ~0u, 0, 0), EINVAL);
 	xendevicemodel_close(dmod);
@@ -566,16 +552,25 @@ ATF_TC_BODY(populate_ram, tc)
 	xendevicemodel_handle *dmod = dm_open(&log);
 	static xen_pfn_t many[65536];
 	xen_pfn_t gfn = 0xf0000;	/* 3.75 GiB: a hole in 256 MiB */
+	char cmd[64];
 	unsigned int i;
 
-	CHECK_OK(xendevicemodel_populate_ram(dmod, dom, 1, &gfn));
+	/* Xen reports no frame done for a missing domain: ENOMEM too. */
 	CHECK_FAILS(xendevicemodel_populate_ram(dmod, NO_SUCH_DOMAIN, 1,
-	    &gfn), ESRCH);
-	/* 256 MiB more than the guest may have: nothing stays populated. */
+	    &gfn), ENOMEM);
+	/* Room for 16 MiB more, as a toolstack gives for video memory. */
+	snprintf(cmd, sizeof(cmd), "xl mem-max %u 272 >/dev/null 2>&1",
+	    (unsigned)dom);
+	if (system(cmd) != 0)
+		atf_tc_skip("xl mem-max failed: cannot make room");
+	CHECK_OK(xendevicemodel_populate_ram(dmod, dom, 1, &gfn));
+	/* More than the room: those Xen did populate are given back. */
 	for (i = 0; i < 65536; i++)
 		many[i] = 0x100000 + i;
 	CHECK_FAILS(xendevicemodel_populate_ram(dmod, dom, 65536, many),
 	    ENOMEM);
+	/* So the room is intact: 2000 frames (7.8 MiB) still fit. */
+	CHECK_OK(xendevicemodel_populate_ram(dmod, dom, 2000, many));
 	xendevicemodel_close(dmod);
 }
 
@@ -631,8 +626,8 @@ ATF_TC_BODY(restrict_handle, tc)
 ATF_TC(zz_shutdown_last);
 ATF_TC_HEAD(zz_shutdown_last, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "shutdown with SHUTDOWN_poweroff "
-	    "is accepted for the PVH guest (Xen does not vet reasons)");
+	atf_tc_set_md_var(tc, "descr", "inject_event (an NMI) and "
+	    "shutdown with SHUTDOWN_poweroff on the PVH guest");
 	REQUIRE_XEN(tc);
 	atf_tc_set_md_var(tc, "timeout", "600");
 }
@@ -642,6 +637,13 @@ ATF_TC_BODY(zz_shutdown_last, tc)
 	struct dm_logger log;
 	xendevicemodel_handle *dmod = dm_open(&log);
 
+	/*
+	 * An NMI, here because the guest may not survive it: under QEMU's
+	 * emulated nested SVM the injection can end in an invalid VMEXIT
+	 * that crashes it (seen with Xen 4.17.7).
+	 */
+	CHECK_OK(xendevicemodel_inject_event(dmod, dom, 0, 2,
+	    XEN_DMOP_EVENT_nmi, ~0u, 0, 0));
 	CHECK_OK(xendevicemodel_shutdown(dmod, dom, SHUTDOWN_poweroff));
 	xendevicemodel_close(dmod);
 }
