@@ -14,7 +14,7 @@ _EMUL_FE!=	cd ${_EMUL_DIR} && ${.MAKE} -V '$${SRCS:N$${BACKEND}.c}'
 _EMUL_BE!=	cd ${_EMUL_DIR} && ${.MAKE} -V BACKEND
 _EMUL_DEPS!=	cd ${_EMUL_DIR} && ${.MAKE} -V LIBDEPS
 _EMUL_WRAP=	open close ioctl mmap munmap read write dup2 fcntl poll \
-		madvise mlock munlock
+		madvise mlock munlock syscall
 _EMUL_LDADD=	${OBJTOP}/tests/emul/libxenemu.a \
 		${_EMUL_WRAP:@f@-Wl,--wrap=${f}@} -lpthread
 CFLAGS+=	-I${_EMUL_DIR} -I${SRCTOP}/tests/emul

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -78,8 +79,12 @@ xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
 	call.op = op;
 	for (i = 0; i < 5; i++)
 		call.arg[i] = arg[i];
-	/* The result is ioctl()'s; a Xen error comes back as errno. */
-	return ioctl(xcall->fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+	/*
+	 * The kernel returns Xen's result as the ioctl's long return value;
+	 * ioctl() would narrow it to an int, so xencall2L would lose the
+	 * upper half.  A Xen error comes back as errno either way.
+	 */
+	return syscall(SYS_ioctl, xcall->fd, IOCTL_PRIVCMD_HYPERCALL, &call);
 }
 
 void *

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -714,18 +715,14 @@ fail:
 
 /* ---- ioctl ---- */
 
-int
-__wrap_ioctl(int fd, unsigned long req, ...)
+/* An ioctl on any descriptor: the result, or -1 with errno set. */
+static long
+xe_ioctl(int fd, unsigned long req, void *arg)
 {
 	struct xe_file *f;
-	va_list ap;
-	void *arg;
 	long r;
 	int e;
 
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
 	pthread_mutex_lock(&xe_lock);
 	if ((f = fdget(fd)) == NULL || req == FIONBIO || req == FIOCLEX ||
 	    req == FIONCLEX || req == FIOASYNC) {
@@ -742,7 +739,42 @@ __wrap_ioctl(int fd, unsigned long req, ...)
 		errno = (int)-r;
 		return (-1);
 	}
-	return ((int)r);
+	return (r);
+}
+
+int
+__wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+	long r;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	r = xe_ioctl(fd, req, arg);
+	return (r < 0 ? -1 : (int)r);
+}
+
+/*
+ * A backend that needs all of a long result (Linux hypercalls through
+ * xencall2L) issues the ioctl with syscall(SYS_ioctl, ...), which does not
+ * narrow it to an int as ioctl() does.
+ */
+long
+__wrap_syscall(long nr, ...)
+{
+	va_list ap;
+	long a[6];
+	int i;
+
+	va_start(ap, nr);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (nr == SYS_ioctl)
+		return (xe_ioctl((int)a[0], (unsigned long)a[1], (void *)a[2]));
+	return (__real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 /* ---- mappings ---- */

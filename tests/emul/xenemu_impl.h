@@ -32,6 +32,7 @@ int	__real_poll(struct pollfd *, unsigned long, int);
 int	__real_madvise(void *, size_t, int);
 int	__real_mlock(const void *, size_t);
 int	__real_munlock(const void *, size_t);
+long	__real_syscall(long, ...);
 
 /* Ours. */
 int	__wrap_open(const char *, int, ...);
@@ -43,6 +44,7 @@ ssize_t	__wrap_read(int, void *, size_t);
 ssize_t	__wrap_write(int, const void *, size_t);
 int	__wrap_dup2(int, int);
 int	__wrap_fcntl(int, int, ...);
+long	__wrap_syscall(long, ...);
 int	__wrap_poll(struct pollfd *, unsigned long, int);
 int	__wrap_madvise(void *, size_t, int);
 int	__wrap_mlock(const void *, size_t);
