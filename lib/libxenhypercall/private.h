@@ -83,5 +83,14 @@ void *xencall_os_alloc_pages(xencall_handle *xcall, size_t npages);
 void xencall_os_free_pages(xencall_handle *xcall, void *p, size_t npages);
 /* 1 if the hypervisor can never fault on the buffers, else 0. */
 int xencall_os_buffers_never_fault(xencall_handle *xcall);
+/* Make len bytes at p absent from child processes; 0 or -1 with errno. */
+int xencall_os_keep_from_children(void *p, size_t len);
+
+/*
+ * Buffers for backends without a buffer device (xencall_anon.c): locked
+ * anonymous pages kept from children, logged on failure.
+ */
+void *xencall__anon_pages(xencall_handle *xcall, size_t npages);
+void xencall__anon_pages_free(void *p, size_t npages);
 
 #endif /* XENCALL_PRIVATE_H */

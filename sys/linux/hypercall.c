@@ -107,7 +107,7 @@ xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
 			return NULL;
 		}
 		/* The device's mappings are otherwise copied by fork(2). */
-		if (madvise(p, len, MADV_DONTFORK) == -1) {
+		if (xencall_os_keep_from_children(p, len) == -1) {
 			saved = errno;
 			xtl_log(xcall->logger, XTL_ERROR, saved,
 			    XENCALL_LOGCTX, "cannot keep %zu pages of %s out "
@@ -119,45 +119,26 @@ xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
 		}
 		return p;
 	}
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON,
-	    -1, 0);
-	if (p == MAP_FAILED) {
-		saved = errno;
-		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
-		    "cannot map %zu anonymous pages", npages);
-		errno = saved;
-		return NULL;
-	}
-	if (mlock(p, len) == -1) {
-		saved = errno;
-		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
-		    "cannot lock %zu pages", npages);
-		munmap(p, len);
-		errno = saved;
-		return NULL;
-	}
-	if (madvise(p, len, MADV_DONTFORK) == -1) {
-		saved = errno;
-		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
-		    "cannot keep %zu pages out of child processes", npages);
-		munlock(p, len);
-		munmap(p, len);
-		errno = saved;
-		return NULL;
-	}
-	return p;
+	return xencall__anon_pages(xcall, npages);
 }
 
 void
 xencall_os_free_pages(xencall_handle *xcall, void *p, size_t npages)
 {
-	size_t len = npages * XENCALL_PAGE_SIZE;
 	int saved = errno;
 
-	if (xcall->buf_fd == -1)
-		munlock(p, len);
-	munmap(p, len);
+	if (xcall->buf_fd == -1) {
+		xencall__anon_pages_free(p, npages);
+		return;
+	}
+	munmap(p, npages * XENCALL_PAGE_SIZE);
 	errno = saved;
+}
+
+int
+xencall_os_keep_from_children(void *p, size_t len)
+{
+	return madvise(p, len, MADV_DONTFORK);
 }
 
 int

@@ -71,56 +71,23 @@ xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
 void *
 xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
 {
-	size_t len = npages * XENCALL_PAGE_SIZE;
-	const char *what;
-	void *p;
-	int saved;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON,
-	    -1, 0);
-	if (p == MAP_FAILED) {
-		saved = errno;
-		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
-		    "cannot map %zu anonymous pages", npages);
-		errno = saved;
-		return NULL;
-	}
-	if (mlock(p, len) == -1) {
-		saved = errno;
-		what = "lock";
-		goto unmap;
-	}
-	if (minherit == NULL) {
-		saved = ENOSYS;
-		what = "keep out of child processes (no minherit)";
-		goto unlock;
-	}
-	if (minherit(p, len, NETBSD_MAP_INHERIT_NONE) == -1) {
-		saved = errno;
-		what = "keep out of child processes";
-		goto unlock;
-	}
-	return p;
-
-unlock:
-	munlock(p, len);
-unmap:
-	munmap(p, len);
-	xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
-	    "cannot %s %zu pages", what, npages);
-	errno = saved;
-	return NULL;
+	return xencall__anon_pages(xcall, npages);
 }
 
 void
 xencall_os_free_pages(xencall_handle *xcall, void *p, size_t npages)
 {
-	size_t len = npages * XENCALL_PAGE_SIZE;
-	int saved = errno;
+	xencall__anon_pages_free(p, npages);
+}
 
-	munlock(p, len);
-	munmap(p, len);
-	errno = saved;
+int
+xencall_os_keep_from_children(void *p, size_t len)
+{
+	if (minherit == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return minherit(p, len, NETBSD_MAP_INHERIT_NONE);
 }
 
 int
