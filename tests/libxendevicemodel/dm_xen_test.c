@@ -23,6 +23,7 @@
 #define NO_SUCH_DOMAIN	0x7FE0	/* a domid no test creates */
 #define GUEST_PFN	0x1000	/* 16 MiB: RAM in a 256 MiB guest */
 
+/* Guest cases: the first one may wait for a PVH boot (retried) under TCG. */
 #define REQUIRE_XEN(tc)							\
 	atf_tc_set_md_var(tc, "require.files", "/dev/xen/privcmd")
 
@@ -123,7 +124,7 @@ ATF_TC_HEAD(pv_errors, tc)
 	atf_tc_set_md_var(tc, "descr", "dm_op on a PV guest fails with "
 	    "EINVAL: it has no device model");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(pv_errors, tc)
 {
@@ -213,7 +214,7 @@ ATF_TC_HEAD(ioreq_server_lifecycle, tc)
 	    "guest, get its info, map its pages, map and unmap port, MMIO "
 	    "and PCI ranges, enable, disable, destroy");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(ioreq_server_lifecycle, tc)
 {
@@ -313,7 +314,7 @@ ATF_TC_HEAD(mem_type, tc)
 	    "ram_rw on a PVH guest; the unused type is refused; "
 	    "map_mem_type_to_ioreq_server claims ioreq_server pages");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(mem_type, tc)
 {
@@ -355,7 +356,7 @@ ATF_TC_HEAD(modified_memory, tc)
 	    "on a PVH guest: accepted (Xen records them only in global "
 	    "log-dirty mode, which a device model cannot turn on)");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(modified_memory, tc)
 {
@@ -389,7 +390,7 @@ ATF_TC_HEAD(track_dirty_vram, tc)
 	    "range, read its bitmap, stop; Linux's privcmd takes bitmaps of "
 	    "up to 4096 bytes (32768 frames)");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(track_dirty_vram, tc)
 {
@@ -422,7 +423,7 @@ ATF_TC_HEAD(z_inject, tc)
 	atf_tc_set_md_var(tc, "descr", "inject_msi on a PVH guest; an "
 	    "event for a vCPU it does not have is refused");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(z_inject, tc)
 {
@@ -443,7 +444,7 @@ ATF_TC_HEAD(irq_levels, tc)
 	    "calls: out-of-range lines are refused, set_irq_level is Arm "
 	    "only (EOPNOTSUPP on x86)");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(irq_levels, tc)
 {
@@ -477,7 +478,7 @@ ATF_TC_HEAD(cacheattr_and_vcpus, tc)
 	    "deletes a range, refuses a bad type; nr_vcpus reports the "
 	    "guest's vCPUs; relocate_memory refuses a frame beyond memory");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(cacheattr_and_vcpus, tc)
 {
@@ -507,7 +508,7 @@ ATF_TC_HEAD(latency, tc)
 	atf_tc_set_md_var(tc, "descr", "1000 nr_vcpus dm_ops on the PVH guest "
 	    "all succeed; their cost goes to /xenlab/out/dm-latency.txt");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(latency, tc)
 {
@@ -543,7 +544,7 @@ ATF_TC_HEAD(populate_ram, tc)
 	    "missing domain are refused, and frames beyond the guest's "
 	    "limit are all given back");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(populate_ram, tc)
 {
@@ -581,7 +582,7 @@ ATF_TC_HEAD(restrict_handle, tc)
 	    "dm_op on it works and one on another domain fails with EPERM; "
 	    "xentoolcore_restrict_all does the same in a child");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(restrict_handle, tc)
 {
@@ -629,7 +630,7 @@ ATF_TC_HEAD(zz_shutdown_last, tc)
 	atf_tc_set_md_var(tc, "descr", "inject_event (an NMI) and "
 	    "shutdown with SHUTDOWN_poweroff on the PVH guest");
 	REQUIRE_XEN(tc);
-	atf_tc_set_md_var(tc, "timeout", "600");
+	atf_tc_set_md_var(tc, "timeout", "1500");
 }
 ATF_TC_BODY(zz_shutdown_last, tc)
 {
