@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xlbench.h"
+
 #ifdef BENCH_FLOOR
 #include "xen_ioctl.h"
 #else
@@ -65,25 +67,13 @@
 #define GNTCOPY_source_gref	(1 << 0)
 #endif
 
-static const char *variant = BENCH_VARIANT;
 static int guest = -1;
-static int repeats = 5;
-static long target_ns = 200L * 1000 * 1000;
-static const char *only = "";
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* ------------------------------------------------------------------ */
 /* The operations, once per variant.  Each returns 0, or -1 with errno. */
 
 static int evport_a[PAIRS], evport_b[PAIRS];	/* b notifies, a pends */
+static int evtchn_drain(void);
 static uint32_t copy_refs[MAXGRANT];
 static unsigned char *copy_dst;
 static uint64_t frames[MAXFRAMES];
@@ -165,7 +155,7 @@ evtchn_setup(void)
 		    &d)) < 0)
 			return -1;
 	}
-	return 0;
+	return evtchn_drain();
 }
 
 static int
@@ -378,18 +368,6 @@ static int oc_gntshr(void) { return open_close(LINUX_GNTALLOC_PATH, NULL); }
 static int oc_fmem(void) { return open_close(LINUX_PRIVCMD_PATH, NULL); }
 static int oc_dm(void) { return open_close(LINUX_PRIVCMD_PATH, NULL); }
 
-/* --memory: the same devices held open; the cheap op is op_buf(1). */
-static int
-mem_open_all(void)
-{
-	return setup();
-}
-
-static int
-mem_op(void)
-{
-	return op_buf(1);
-}
 
 #else /* the libraries, xenlibs or upstream: the same source */
 
@@ -447,7 +425,7 @@ evtchn_setup(void)
 		    (evtchn_port_t)evport_a[i])) < 0)
 			return -1;
 	}
-	return 0;
+	return evtchn_drain();
 }
 
 static int
@@ -612,17 +590,6 @@ oc_dm(void)
 	return h == NULL ? -1 : xendevicemodel_close(h);
 }
 
-static int
-mem_open_all(void)
-{
-	return setup();
-}
-
-static int
-mem_op(void)
-{
-	return op_buf(1);
-}
 
 #endif /* BENCH_FLOOR */
 
@@ -632,6 +599,21 @@ mem_op(void)
 
 /* ------------------------------------------------------------------ */
 /* Composite operations, shared by every variant. */
+
+/*
+ * Binding the interdomain end marks it pending (Xen tells the new end that
+ * it is connected): take those PAIRS events before timing anything.
+ */
+static int
+evtchn_drain(void)
+{
+	int i, p;
+
+	for (i = 0; i < PAIRS; i++)
+		if ((p = ev_pending()) < 0 || ev_unmask(p) != 0)
+			return -1;
+	return 0;
+}
 
 static int
 op_evt_roundtrip(void)
@@ -694,15 +676,7 @@ static int op_fmap1024(void) { return op_fmap(1024); }
 
 /* ------------------------------------------------------------------ */
 
-struct bench {
-	const char	*name;
-	const char	*family;	/* what the plot groups by */
-	unsigned	 units;		/* pages, frames or events per op */
-	int		(*fn)(void);
-	int		 needs;		/* 1 evtchn, 2 copy, 4 guest */
-};
-
-static const struct bench benches[] = {
+static const struct xlb_bench benches[] = {
 	{ "hypercall",		"hypercall",	1,	op_hypercall,	0 },
 	{ "buf_1page",		"buffer",	1,	op_buf1,	0 },
 	{ "buf_4pages",		"buffer",	4,	op_buf4,	0 },
@@ -726,6 +700,54 @@ static const struct bench benches[] = {
 	{ "open_xendevicemodel", "open_close",	1,	oc_dm,		0 },
 };
 
+#ifdef BENCH_MODULE
+
+static int
+module_init(int g, int *err)
+{
+	int bad = 0, i;
+
+	guest = g;
+	*err = 0;
+	if (setup() != 0) {
+		*err = errno;
+		return -1;
+	}
+	if (evtchn_setup() != 0)
+		bad |= XLB_NEEDS_EVTCHN;
+	copy_dst = mmap(NULL, MAXGRANT * PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (copy_dst == MAP_FAILED || copy_setup() != 0)
+		bad |= XLB_NEEDS_COPY;
+	if (guest < 0)
+		bad |= XLB_NEEDS_GUEST;
+	for (i = 0; i < MAXFRAMES; i++)
+		frames[i] = GUEST_GFN + (uint64_t)i;
+	return bad;
+}
+
+extern const struct xlb_module xlb_module;
+const struct xlb_module xlb_module = {
+	BENCH_VARIANT, module_init, benches,
+	sizeof(benches) / sizeof(benches[0]), HAVE_BATCH
+};
+
+#else /* !BENCH_MODULE: the stand-alone program */
+
+static const char *variant = BENCH_VARIANT;
+static int repeats = 5;
+static long target_ns = 200L * 1000 * 1000;
+static const char *only = "";
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static int64_t
 run_batch(int (*fn)(void), long count, int *err)
 {
@@ -741,7 +763,7 @@ run_batch(int (*fn)(void), long count, int *err)
 }
 
 static void
-measure(const struct bench *b)
+measure(const struct xlb_bench *b)
 {
 	long count = 1;
 	int64_t t = 0;
@@ -821,19 +843,19 @@ memory(long ops)
 	long start = rss_kb(), opened, before, after, i;
 	int64_t t0;
 
-	if (mem_open_all() != 0) {
+	if (setup() != 0) {
 		printf("E,%s,memory,%s\n", variant, strerror(errno));
 		return 1;
 	}
 	print_libs();
 	opened = rss_kb();
 	for (i = 0; i < 1000; i++)
-		if (mem_op() != 0)
+		if (op_hypercall() != 0)
 			goto fail;
 	before = rss_kb();
 	t0 = now_ns();
 	for (i = 0; i < ops; i++)
-		if (mem_op() != 0)
+		if (op_hypercall() != 0)
 			goto fail;
 	after = rss_kb();
 	printf("M,%s,rss_start_kb,%ld\n", variant, start);
@@ -895,7 +917,7 @@ main(int argc, char **argv)
 		frames[i] = GUEST_GFN + (uint64_t)i;
 	printf("I,%s,batched_pending,%s\n", variant, HAVE_BATCH ? "yes" : "no");
 	for (k = 0; k < sizeof(benches) / sizeof(benches[0]); k++) {
-		const struct bench *b = &benches[k];
+		const struct xlb_bench *b = &benches[k];
 
 		if (strncmp(b->name, only, strlen(only)) != 0)
 			continue;
@@ -909,3 +931,5 @@ main(int argc, char **argv)
 	}
 	return 0;
 }
+
+#endif /* BENCH_MODULE */

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * xlbench-run: time the builds of xlbench.c side by side in one process.
+ *
+ *   xlbench-run [-g pvh-domid] [-r repeats] [-t target-ms] [-o op-prefix]
+ *       MODULE.so...
+ *
+ * Each module (xlbench-floor.so, xlbench-xenlibs.so, xlbench-upstream.so)
+ * is loaded with dlmopen(3) into a link-map namespace of its own, so each
+ * runs on its own copies of libxen* (xenlibs' or Debian's).  For every
+ * operation the batches of the variants are interleaved (A B C, B C A, ...),
+ * so a slow patch of the emulator or of the host falls on all of them alike.
+ * Output: the raw lines described in xlbench.c (S, E, L, I).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <link.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xlbench.h"
+
+#define MAXMOD	4
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t
+run_batch(int (*fn)(void), long count, int *err)
+{
+	int64_t t0 = now_ns();
+	long i;
+
+	for (i = 0; i < count; i++)
+		if (fn() != 0) {
+			*err = errno ? errno : EIO;
+			return -1;
+		}
+	return now_ns() - t0;
+}
+
+/* Print the libxen* objects of a module's namespace. */
+static void
+print_libs(void *h, const char *variant)
+{
+	struct link_map *lm = NULL;
+
+	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || lm == NULL)
+		return;
+	while (lm->l_prev != NULL)
+		lm = lm->l_prev;
+	for (; lm != NULL; lm = lm->l_next)
+		if (lm->l_name != NULL && strstr(lm->l_name, "/libxen") != NULL)
+			printf("L,%s,%s\n", variant, lm->l_name);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct xlb_module *mod[MAXMOD];
+	long count[MAXMOD];
+	int bad[MAXMOD], live[MAXMOD];
+	int nmod = 0, guest = -1, repeats = 5, i, j, r, err;
+	long target_ms = 200;
+	const char *only = "";
+	size_t k;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-g") == 0 && i + 1 < argc)
+			guest = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+			repeats = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
+			target_ms = atol(argv[++i]);
+		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			only = argv[++i];
+		else if (argv[i][0] == '-') {
+			fprintf(stderr, "usage: xlbench-run [-g domid] [-r repeats] "
+			    "[-t target-ms] [-o op-prefix] module.so...\n");
+			return 2;
+		} else if (nmod < MAXMOD) {
+			void *h = dlmopen(LM_ID_NEWLM, argv[i], RTLD_NOW |
+			    RTLD_LOCAL);
+			const struct xlb_module *m;
+
+			if (h == NULL || (m = dlsym(h, "xlb_module")) == NULL) {
+				printf("E,%s,load,%s\n", argv[i], dlerror());
+				continue;
+			}
+			print_libs(h, m->variant);
+			bad[nmod] = m->init(guest, &err);
+			if (bad[nmod] < 0) {
+				printf("E,%s,setup,%s\n", m->variant,
+				    strerror(err));
+				continue;
+			}
+			printf("I,%s,batched_pending,%s\n", m->variant,
+			    m->batched_pending ? "yes" : "no");
+			mod[nmod++] = m;
+		}
+	}
+	fflush(stdout);
+	if (nmod == 0)
+		return 1;
+
+	for (k = 0; k < mod[0]->nbenches; k++) {
+		const struct xlb_bench *b0 = &mod[0]->benches[k];
+		int64_t t;
+
+		if (strncmp(b0->name, only, strlen(only)) != 0)
+			continue;
+		/* Warm up and size the batch of each variant on its own. */
+		for (j = 0; j < nmod; j++) {
+			const struct xlb_bench *b = &mod[j]->benches[k];
+			long target = target_ms * 1000000L;
+
+			live[j] = 0;
+			if (b->needs & bad[j]) {
+				printf("E,%s,%s,%s\n", mod[j]->variant, b->name,
+				    (b->needs & bad[j] & XLB_NEEDS_GUEST) ?
+				    "no PVH guest" : "setup failed");
+				continue;
+			}
+			count[j] = 1;
+			err = 0;
+			for (;;) {
+				if ((t = run_batch(b->fn, count[j], &err)) < 0)
+					break;
+				if (t >= target / 4 || count[j] >= (1L << 30))
+					break;
+				count[j] *= t < target / 64 ? 8 : 2;
+			}
+			if (t < 0) {
+				printf("E,%s,%s,%s\n", mod[j]->variant, b->name,
+				    strerror(err));
+				continue;
+			}
+			if (t < target)
+				count[j] = (long)((double)count[j] *
+				    (double)target / (double)(t > 0 ? t : 1));
+			if (count[j] < 1)
+				count[j] = 1;
+			live[j] = 1;
+		}
+		for (r = 0; r < repeats; r++) {
+			for (i = 0; i < nmod; i++) {
+				const struct xlb_bench *b;
+
+				j = (i + r) % nmod;
+				if (!live[j])
+					continue;
+				b = &mod[j]->benches[k];
+				if ((t = run_batch(b->fn, count[j], &err)) < 0) {
+					printf("E,%s,%s,%s\n", mod[j]->variant,
+					    b->name, strerror(err));
+					live[j] = 0;
+					continue;
+				}
+				printf("S,%s,%s,%s,%u,%ld,%lld\n",
+				    mod[j]->variant, b->name, b->family,
+				    b->units, count[j], (long long)t);
+			}
+			fflush(stdout);
+		}
+	}
+	return 0;
+}
