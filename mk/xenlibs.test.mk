@@ -6,7 +6,7 @@
 #   LIBDEPS     xenlibs libraries the C programs link against
 #   LDADD.<t>   extra link arguments for one program
 #   FILES       data files installed beside the programs
-#   EMUL_LIB, EMUL_TESTS: see xenlibs.emul.mk
+#   EMUL_LIBS (EMUL_LIB), EMUL_TESTS: see xenlibs.emul.mk
 # A Kyuafile beside the Makefile is installed with them.  Installed programs
 # find the libraries installed with them through a relative RUNPATH, so a
 # staged tree tests its own libraries.
@@ -22,11 +22,11 @@ _TEST_LIBS+=	-L${OBJTOP}/lib/lib${d} -l${d}
 .endfor
 _TEST_RPATH=	-Wl,-rpath,'$$ORIGIN/../../../lib' -Wl,--enable-new-dtags
 
+_TEST_PROGS=	${TESTS_C} ${TESTS_SH}
+
 .if defined(EMUL_TESTS)
 .include "xenlibs.emul.mk"
 .endif
-
-_TEST_PROGS=	${TESTS_C} ${TESTS_SH}
 
 .for t in ${TESTS_C}
 _OBJS.${t}=	${t}.o ${SRCS.${t}:R:S/$/.o/}
