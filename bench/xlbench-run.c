@@ -17,6 +17,7 @@
 #include <link.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,8 +62,13 @@ print_libs(void *h, const char *variant)
 	while (lm->l_prev != NULL)
 		lm = lm->l_prev;
 	for (; lm != NULL; lm = lm->l_next)
-		if (lm->l_name != NULL && strstr(lm->l_name, "/libxen") != NULL)
-			printf("L,%s,%s\n", variant, lm->l_name);
+		if (lm->l_name != NULL && strstr(lm->l_name, "/libxen") != NULL) {
+			char real[PATH_MAX];
+
+			printf("L,%s,%s\n", variant,
+			    realpath(lm->l_name, real) != NULL ? real :
+			    lm->l_name);
+		}
 }
 
 int
@@ -70,7 +76,7 @@ main(int argc, char **argv)
 {
 	const struct xlb_module *mod[MAXMOD];
 	long count[MAXMOD];
-	int bad[MAXMOD], live[MAXMOD];
+	int bad[MAXMOD], live[MAXMOD], heavy[MAXMOD];
 	int nmod = 0, guest = -1, repeats = 5, i, j, r, err;
 	long target_ms = 200;
 	const char *only = "";
@@ -146,6 +152,24 @@ main(int argc, char **argv)
 				    strerror(err));
 				continue;
 			}
+			/*
+			 * One slow patch of the host must not size the batch:
+			 * size it from the best of three trials.
+			 */
+			heavy[j] = count[j] == 1 && t > 4 * target;
+			for (r = 0; r < 2 && t >= 0 && count[j] > 1; r++) {
+				int64_t t2 = run_batch(b->fn, count[j], &err);
+
+				if (t2 < 0)
+					t = t2;
+				else if (t2 < t)
+					t = t2;
+			}
+			if (t < 0) {
+				printf("E,%s,%s,%s\n", mod[j]->variant, b->name,
+				    strerror(err));
+				continue;
+			}
 			if (t < target)
 				count[j] = (long)((double)count[j] *
 				    (double)target / (double)(t > 0 ? t : 1));
@@ -158,7 +182,8 @@ main(int argc, char **argv)
 				const struct xlb_bench *b;
 
 				j = (i + r) % nmod;
-				if (!live[j])
+				/* An operation of seconds (a burst): 3 batches. */
+				if (!live[j] || (heavy[j] && r >= 3))
 					continue;
 				b = &mod[j]->benches[k];
 				if ((t = run_batch(b->fn, count[j], &err)) < 0) {
@@ -170,6 +195,9 @@ main(int argc, char **argv)
 				printf("S,%s,%s,%s,%u,%ld,%lld\n",
 				    mod[j]->variant, b->name, b->family,
 				    b->units, count[j], (long long)t);
+				/* Too short to read off a 4 ms clock: grow. */
+				if (t < target_ms * 1000000L / 4)
+					count[j] *= 4;
 			}
 			fflush(stdout);
 		}
