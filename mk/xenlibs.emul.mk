@@ -30,13 +30,13 @@ CFLAGS+=	-I${SRCTOP}/lib/lib${d}
 .endfor
 .for s in ${_EMUL_FE.${l}}
 emul_fe_${s:R}.o: ${_EMUL_DIR.${l}}/${s}
-	${CC} ${CFLAGS} -I${_EMUL_DIR.${l}} -c ${.ALLSRC} -o ${.TARGET}
+	${CC} -I${_EMUL_DIR.${l}} ${CFLAGS} -c ${.ALLSRC} -o ${.TARGET}
 _EMUL_FE_OBJS+=	emul_fe_${s:R}.o
 .endfor
 .for os in ${EMUL_OSES}
 .if !empty(_EMUL_BE.${l})
 emul_${os}_${_EMUL_BE.${l}}.o: ${SRCTOP}/sys/${os}/${_EMUL_BE.${l}}.c
-	${CC} ${CFLAGS} -I${_EMUL_DIR.${l}} -c ${.ALLSRC} -o ${.TARGET}
+	${CC} -I${_EMUL_DIR.${l}} ${CFLAGS} -c ${.ALLSRC} -o ${.TARGET}
 _EMUL_BE_OBJS.${os}+=	emul_${os}_${_EMUL_BE.${l}}.o
 .endif
 .endfor
