@@ -765,16 +765,24 @@ long
 __wrap_syscall(long nr, ...)
 {
 	va_list ap;
-	long a[6];
-	int i;
+	unsigned long req;
+	void *arg;
+	int fd;
 
+	/*
+	 * Backends use syscall(2) for SYS_ioctl alone (DEVELOPERS.md); how
+	 * many arguments another call has is unknown here, so none is read.
+	 */
+	if (nr != SYS_ioctl) {
+		errno = ENOSYS;
+		return (-1);
+	}
 	va_start(ap, nr);
-	for (i = 0; i < 6; i++)
-		a[i] = va_arg(ap, long);
+	fd = va_arg(ap, int);
+	req = va_arg(ap, unsigned long);
+	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (nr == SYS_ioctl)
-		return (xe_ioctl((int)a[0], (unsigned long)a[1], (void *)a[2]));
-	return (__real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
+	return (xe_ioctl(fd, req, arg));
 }
 
 /* ---- mappings ---- */

@@ -32,7 +32,6 @@ int	__real_poll(struct pollfd *, unsigned long, int);
 int	__real_madvise(void *, size_t, int);
 int	__real_mlock(const void *, size_t);
 int	__real_munlock(const void *, size_t);
-long	__real_syscall(long, ...);
 
 /* Ours. */
 int	__wrap_open(const char *, int, ...);
