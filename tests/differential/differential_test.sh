@@ -37,16 +37,29 @@ loads_from() {
 	[ $n -gt 0 ] || { cat ldd.out; atf_fail "$prog loads none of the libraries"; }
 }
 
-# result PROG CASE SRCDIR ENV...: run one case, print its result line.
+# result PROG CASE SRCDIR OUTFILE ENV...: run one case, print its result
+# line; its output goes to OUTFILE (and the log).
 result() {
-	local prog=$1 tc=$2 srcdir=$3 d
-	shift 3
+	local prog=$1 tc=$2 srcdir=$3 out=$4 d
+	shift 4
 	d=$(mktemp -d "$PWD/run.XXXXXX")
-	(cd "$d" && env "$@" timeout 600 "$prog" -s "$srcdir" -r "$d/result" "$tc") \
-	    >"$d/out" 2>&1
+	(cd "$d" && env "$@" timeout 150 "$prog" -s "$srcdir" -r "$d/result" "$tc") \
+	    >"$out" 2>&1
 	if [ -s "$d/result" ]; then head -n 1 "$d/result"; else echo "broken: no result (crash or timeout)"; fi
-	cat "$d/out" >>"$OUT.log"
+	{ echo "--- $prog $tc"; cat "$out"; } >>"$OUT.log"
 	rm -rf "$d"
+}
+
+# The checks that fail when a library reports a failure through the xtl
+# logger as xenlibs does, and upstream's library logs nothing: the test
+# helpers' capture loggers (count, context, errno of the last message).
+LOGGER_CHECKS='no message logged|->(last_)?(context|errno|errnoval|count|level) !=|messages: 0|logged errno'
+
+# logger_only FILE: FILE (an upstream run's output) has failed checks, and
+# every one is a logger check: return values and errno agreed.
+logger_only() {
+	grep -q '^\*\*\* Check failed' "$1" &&
+	    ! grep '^\*\*\* Check failed' "$1" | grep -Eqv -- "$LOGGER_CHECKS"
 }
 
 compare() {
@@ -70,10 +83,13 @@ compare() {
 			echo "$prog:$tc: not compared: uses $why" | tee -a "$OUT.txt"
 			excl=$((excl + 1)); continue
 		fi
-		a=$(result "$x" "$tc" "$(dirname "$x")" LD_LIBRARY_PATH="$LIBDIR")
-		b=$(result "$u" "$tc" "$(dirname "$u")" -u LD_LIBRARY_PATH)
+		a=$(result "$x" "$tc" "$(dirname "$x")" xen.out LD_LIBRARY_PATH="$LIBDIR")
+		b=$(result "$u" "$tc" "$(dirname "$u")" up.out -u LD_LIBRARY_PATH)
 		sa=${a%%:*}; sb=${b%%:*}
 		why=$(sed -n "s/^$prog:$tc	//p" "$(atf_get_srcdir)/expected-differences")
+		if [ -z "$why" ] && [ "$sa" = passed ] && [ "$sb" = failed ] && logger_only up.out; then
+			why="xenlibs also reports the failure through the xtl logger; Xen 4.17's library logs nothing (return values and errno agree)"
+		fi
 		if [ "$sa" = "$sb" ]; then
 			echo "$prog:$tc: same: $sa${why:+ (listed as different: $why)}" | tee -a "$OUT.txt"
 			same=$((same + 1))

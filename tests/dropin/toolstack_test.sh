@@ -70,11 +70,13 @@ check_pid() {
 	tr '\0' '\n' <"/proc/$pid/environ" | grep '^LD_LIBRARY_PATH=' || true
 }
 
-# procs_of EXE: pids of the running processes of that executable.
+# procs_of PATTERN: pids of the running processes whose executable matches.
 procs_of() {
 	local d
 	for d in /proc/[0-9]*; do
-		[ "$(readlink "$d/exe" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
+		case $(readlink "$d/exe" 2>/dev/null) in
+		$1) echo "${d#/proc/}" ;;
+		esac
 	done
 	return 0
 }
@@ -185,19 +187,26 @@ lifecycle() {
 	[ "$("$XB/xl" domid $name)" = "$id" ] || atf_fail "xl domid $name disagrees"
 	# xl console: a line typed in comes back from the guest through
 	# xenconsoled and xenconsole, both ways over the console ring.
-	local word="ping-$kind-$$"
-	{ sleep 4; echo "$word"; sleep 5; } |
-	    timeout 20 "$XB/xl" console $name >console.out 2>&1 &
-	sleep 2
-	for p in $(procs_of "$XB/xenconsole") $(procs_of "$XB/xl"); do
+	local word="ping-$kind-$$" i=0
+	rm -f go
+	{ while [ ! -e go ]; do sleep 0.2; done; echo "$word"; sleep 6; } |
+	    timeout 60 "$XB/xl" console $name >console.out 2>&1 &
+	# While the session is open: the mappings of xenconsole (xl console
+	# execs it) and of any xl still running.
+	while [ $i -lt 30 ] && [ -z "$(procs_of "$XB/xenconsole")" ]; do sleep 0.5; i=$((i + 1)); done
+	for p in $(procs_of "$XB/*"); do
+		case $(readlink "/proc/$p/exe") in */xenstored|*/xenconsoled) continue ;; esac
 		[ -n "$(needed "$(readlink "/proc/$p/exe")")" ] || continue
-		check_pid "xl console (pid $p)" "$p" "$(readlink "/proc/$p/exe")"
+		check_pid "$(readlink "/proc/$p/exe") (pid $p)" "$p" "$(readlink "/proc/$p/exe")"
 		checked=$((checked + 1))
 	done
+	[ $checked -gt 0 ] || ps
+	touch go
 	wait
+	cat console.out
+	grep -a "dropin-echo: $word" console.out >/dev/null ||
+	    atf_fail "xl console: no echo of $word from the guest"
 	[ $checked -gt 0 ] || atf_fail "no running xl or xenconsole process to check"
-	grep -a "dropin-echo: $word" console.out ||
-	    { cat console.out; atf_fail "xl console: no echo of $word from the guest"; }
 	# xl destroy: the domain goes away.
 	"$XB/xl" destroy $name || atf_fail "xl destroy $name failed"
 	t=0
