@@ -32,12 +32,12 @@ esac
 
 : >"$OUT/raw.csv"
 # One process, three namespaces (dlmopen): batches interleaved per operation.
+# Its progress (one line per operation) goes to the console.
 echo "timing: floor xenlibs upstream" >&2
 # shellcheck disable=SC2086
 "$D/xlbench-run" $GARG -r "$REPEATS" -t "$TARGET" "$D/xlbench-floor.so" \
     "$D/xlbench-xenlibs.so" "$D/xlbench-upstream.so" \
-    >>"$OUT/raw.csv" 2>>"$OUT/stderr.txt" ||
-    echo "E,all,run,exit status $?" >>"$OUT/raw.csv"
+    >>"$OUT/raw.csv" || echo "E,all,run,exit status $?" >>"$OUT/raw.csv"
 # Memory: one process per build, each holding one handle of each library,
 # then MEMOPS hypercalls; the three run side by side.
 echo "memory: $MEMOPS operations each" >&2

@@ -126,6 +126,7 @@ main(int argc, char **argv)
 
 		if (strncmp(b0->name, only, strlen(only)) != 0)
 			continue;
+		fprintf(stderr, "xlbench-run: %s\n", b0->name);
 		/* Warm up and size the batch of each variant on its own. */
 		for (j = 0; j < nmod; j++) {
 			const struct xlb_bench *b = &mod[j]->benches[k];
