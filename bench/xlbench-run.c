@@ -18,15 +18,32 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xlbench.h"
 
 #define MAXMOD	4
+
+/*
+ * An operation that does not finish (a lost wake-up would block a pending
+ * read for ever) must not cost the whole run: after BENCH_OP_TIMEOUT
+ * seconds (300) say which one it was and stop; dom0.sh goes on.
+ */
+static char timeout_line[160];
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	(void)write(STDOUT_FILENO, timeout_line, strlen(timeout_line));
+	_exit(3);
+}
 
 static int64_t
 now_ns(void)
@@ -79,6 +96,7 @@ main(int argc, char **argv)
 	int bad[MAXMOD], live[MAXMOD], heavy[MAXMOD];
 	int nmod = 0, guest = -1, repeats = 5, i, j, r, err;
 	long target_ms = 200;
+	unsigned op_timeout = 300;
 	const char *only = "";
 	size_t k;
 
@@ -119,6 +137,9 @@ main(int argc, char **argv)
 	fflush(stdout);
 	if (nmod == 0)
 		return 1;
+	if (getenv("BENCH_OP_TIMEOUT") != NULL)
+		op_timeout = (unsigned)atoi(getenv("BENCH_OP_TIMEOUT"));
+	signal(SIGALRM, on_alarm);
 
 	for (k = 0; k < mod[0]->nbenches; k++) {
 		const struct xlb_bench *b0 = &mod[0]->benches[k];
@@ -127,6 +148,9 @@ main(int argc, char **argv)
 		if (strncmp(b0->name, only, strlen(only)) != 0)
 			continue;
 		fprintf(stderr, "xlbench-run: %s\n", b0->name);
+		snprintf(timeout_line, sizeof(timeout_line),
+		    "E,all,%s,no end after %u s\n", b0->name, op_timeout);
+		alarm(op_timeout);
 		/* Warm up and size the batch of each variant on its own. */
 		for (j = 0; j < nmod; j++) {
 			const struct xlb_bench *b = &mod[j]->benches[k];
@@ -203,5 +227,6 @@ main(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
+	alarm(0);
 	return 0;
 }
