@@ -185,6 +185,10 @@ lifecycle() {
 	# xl console: a line typed in comes back from the guest through
 	# xenconsoled and xenconsole, both ways over the console ring.
 	local word="ping-$kind-$$"
+	# xenconsole takes a lock in /var/lock (Debian: a link to /run/lock),
+	# which xenlab's dom0 does not have.
+	[ -d /var/lock/ ] || ln -s /run/lock /var/lock || mkdir -p /var/lock
+	mkdir -p /run/lock
 	{ sleep 4; echo "$word"; sleep 5; } |
 	    LD_DEBUG=libs timeout 30 "$XB/xl" console $name >console.out 2>console.err
 	grep -a -v '^ *[0-9]*:' console.err || true
