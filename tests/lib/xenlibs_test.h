@@ -88,6 +88,10 @@ xt_guest_domid(const char *kind)
 		fclose(e);
 	}
 	unlink(errpath);
+	/* A skip reason is one line: fold the explanation onto it. */
+	for (n = 0; why[n] != '\0'; n++)
+		if (why[n] == '\n' || why[n] == '\r')
+			why[n] = why[n + 1] == '\0' ? '\0' : ' ';
 	if (status != 0 || sscanf(out, "%d", &domid) != 1)
 		atf_tc_skip("no %s guest from the harness: %s", kind, why);
 	return domid;
