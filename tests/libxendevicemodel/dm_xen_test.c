@@ -624,6 +624,27 @@ ATF_TC_BODY(restrict_handle, tc)
 }
 
 /* Last (kyua runs cases in name order): it takes the guest down. */
+/*
+ * The guest is shared by every test program of the run: once this test
+ * has shut it down, make sure it is gone (destroying what is left after a
+ * bounded wait), so the harness starts a fresh one for the next caller
+ * instead of handing out a dead domain.
+ */
+static void
+wait_guest_gone(domid_t dom)
+{
+	char cmd[64];
+	int i;
+
+	snprintf(cmd, sizeof(cmd), "xl list %u >/dev/null 2>&1", dom);
+	for (i = 0; i < 120 && system(cmd) == 0; i++)
+		sleep(1);
+	if (system(cmd) == 0) {
+		snprintf(cmd, sizeof(cmd), "xl destroy %u >/dev/null 2>&1", dom);
+		(void)system(cmd);
+	}
+}
+
 ATF_TC(zz_shutdown_last);
 ATF_TC_HEAD(zz_shutdown_last, tc)
 {
@@ -661,6 +682,7 @@ ATF_TC_BODY(zz_shutdown_last, tc)
 	    rc == 0 ? "ok" : strerror(errno), tries + 1);
 	CHECK_OK(xendevicemodel_shutdown(dmod, dom, SHUTDOWN_poweroff));
 	xendevicemodel_close(dmod);
+	wait_guest_gone(dom);
 }
 
 ATF_TP_ADD_TCS(tp)
