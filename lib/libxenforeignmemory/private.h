@@ -65,16 +65,15 @@ int xenforeignmemory_os_remap(xenforeignmemory_handle *h, uint32_t dom,
     void *base, size_t pages, const xen_pfn_t arr[], int err[],
     size_t first, size_t count);
 
-int xenforeignmemory_os_unmap(xenforeignmemory_handle *h, void *addr,
-    size_t pages);
+/*
+ * Unmapping is munmap(2) on every kernel: the front end does it.
+ */
 
 /* Restrict the device to domid; EOPNOTSUPP where the kernel cannot. */
 int xenforeignmemory_os_restrict(xenforeignmemory_handle *h, domid_t domid);
 
 /* Map fres->nr_frames frames of a resource; sets fres->addr. */
 int xenforeignmemory_os_map_resource(xenforeignmemory_handle *h,
-    xenforeignmemory_resource_handle *fres);
-int xenforeignmemory_os_unmap_resource(xenforeignmemory_handle *h,
     xenforeignmemory_resource_handle *fres);
 
 /* The size of a resource in frames; EOPNOTSUPP where it cannot be had. */

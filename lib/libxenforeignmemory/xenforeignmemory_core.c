@@ -3,6 +3,8 @@
  * libxenforeignmemory front end: argument checks, logging, the
  * all-or-nothing rule and the bounded retry of paged-out frames.
  */
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -201,7 +203,7 @@ xenforeignmemory_map2(xenforeignmemory_handle *h, uint32_t dom, void *addr,
 		xtl_log(h->logger, XTL_ERROR, e, CTX,
 		    "map: mapping paged-out frames of domain %u failed",
 		    (unsigned)dom);
-		(void)xenforeignmemory_os_unmap(h, p, pages);
+		(void)munmap(p, pages << XENFOREIGNMEMORY_PAGE_SHIFT);
 		p = NULL;
 		goto out;
 	}
@@ -214,7 +216,7 @@ xenforeignmemory_map2(xenforeignmemory_handle *h, uint32_t dom, void *addr,
 			xtl_log(h->logger, XTL_ERROR, e, CTX,
 			    "map: frame %#lx (index %zu) of domain %u",
 			    (unsigned long)arr[i], i, (unsigned)dom);
-			(void)xenforeignmemory_os_unmap(h, p, pages);
+			(void)munmap(p, pages << XENFOREIGNMEMORY_PAGE_SHIFT);
 			p = NULL;
 			goto out;
 		}
@@ -245,7 +247,7 @@ xenforeignmemory_unmap(xenforeignmemory_handle *h, void *addr, size_t pages)
 	if (addr == NULL || pages == 0 || pages > MAX_PAGES ||
 	    ((uintptr_t)addr & (XENFOREIGNMEMORY_PAGE_SIZE - 1)) != 0)
 		return fail(h, EINVAL, "unmap: bad address or length");
-	if (xenforeignmemory_os_unmap(h, addr, pages) == -1)
+	if (munmap(addr, pages << XENFOREIGNMEMORY_PAGE_SHIFT) == -1)
 		return fail(h, errno, "unmap failed");
 	return 0;
 }
@@ -320,7 +322,8 @@ xenforeignmemory_unmap_resource(xenforeignmemory_handle *h,
 		errno = EINVAL;
 		return -1;
 	}
-	if (xenforeignmemory_os_unmap_resource(h, fres) == -1)
+	if (munmap(fres->addr,
+	    (size_t)fres->nr_frames << XENFOREIGNMEMORY_PAGE_SHIFT) == -1)
 		rc = fail(h, errno, "unmap_resource failed");
 	/* The handle is gone either way, as with close(2). */
 	free(fres);

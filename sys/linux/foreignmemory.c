@@ -141,12 +141,6 @@ xenforeignmemory_os_remap(xenforeignmemory_handle *h, uint32_t dom,
 	    arr + first, err + first);
 }
 
-int
-xenforeignmemory_os_unmap(xenforeignmemory_handle *h, void *addr,
-    size_t pages)
-{
-	return munmap(addr, pages << XENFOREIGNMEMORY_PAGE_SHIFT);
-}
 
 int
 xenforeignmemory_os_restrict(xenforeignmemory_handle *h, domid_t domid)
@@ -192,13 +186,6 @@ xenforeignmemory_os_map_resource(xenforeignmemory_handle *h,
 	return -1;
 }
 
-int
-xenforeignmemory_os_unmap_resource(xenforeignmemory_handle *h,
-    xenforeignmemory_resource_handle *fres)
-{
-	return munmap(fres->addr,
-	    (size_t)fres->nr_frames << XENFOREIGNMEMORY_PAGE_SHIFT);
-}
 
 int
 xenforeignmemory_os_resource_size(xenforeignmemory_handle *h,
