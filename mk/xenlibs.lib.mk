@@ -12,11 +12,13 @@
 
 .include "xenlibs.conf.mk"
 
-SHLIB_MAJOR?=	1
-SHLIB_MINOR?=	0
 VERSION_MAP?=	${.CURDIR}/lib${LIB}.map
 PCNAMES?=	${LIB}
 PCVERSION!=	sed -n 's/^\(VERS_[0-9.]*\).*/\1/p' ${VERSION_MAP} | tail -n 1 | sed 's/VERS_//'
+# The file name follows the newest version node (libxencall.so.1.3 for
+# VERS_1.3), as upstream's does, so ldconfig never prefers an older copy.
+SHLIB_MAJOR?=	1
+SHLIB_MINOR?=	${PCVERSION:E}
 
 .if defined(BACKEND)
 .PATH: ${SRCTOP}/sys/${XENLIBS_OS}
