@@ -29,15 +29,23 @@ typedef uint32_t evtchn_port_t;
 typedef uint32_t grant_ref_t;
 #endif
 
-/* Special domain identifiers. */
+/*
+ * Special domain identifiers, spelled token for token as xen/xen.h spells
+ * them (through its xen_mk_uint), so that a program including Xen's
+ * header after ours sees identical redefinitions and no warning.
+ */
 #ifndef DOMID_FIRST_RESERVED
-#define DOMID_FIRST_RESERVED	0x7FF0U
-#define DOMID_SELF		0x7FF0U
-#define DOMID_IO		0x7FF1U
-#define DOMID_XEN		0x7FF2U
-#define DOMID_COW		0x7FF3U
-#define DOMID_INVALID		0x7FF4U
-#define DOMID_IDLE		0x7FFFU
+#ifndef xen_mk_uint
+#define __xen_mk_uint(x)  x ## U
+#define xen_mk_uint(x)    __xen_mk_uint(x)
+#endif
+#define DOMID_FIRST_RESERVED xen_mk_uint(0x7FF0)
+#define DOMID_SELF           xen_mk_uint(0x7FF0)
+#define DOMID_IO             xen_mk_uint(0x7FF1)
+#define DOMID_XEN            xen_mk_uint(0x7FF2)
+#define DOMID_COW            xen_mk_uint(0x7FF3)
+#define DOMID_INVALID        xen_mk_uint(0x7FF4)
+#define DOMID_IDLE           xen_mk_uint(0x7FFF)
 #endif
 
 #endif /* XENLIBS_TYPES_H */
