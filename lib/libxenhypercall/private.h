@@ -76,9 +76,11 @@ long xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
     const uint64_t arg[5]);
 /*
  * npages (> 0, not overflowing) zero-filled Xen pages, page-aligned,
- * resident for the hypervisor and absent from child processes.
+ * resident for the hypervisor and absent from child processes.  With
+ * quiet set a failure is not logged (the caller will try again).
  */
-void *xencall_os_alloc_pages(xencall_handle *xcall, size_t npages);
+void *xencall_os_alloc_pages(xencall_handle *xcall, size_t npages,
+    int quiet);
 /* Give back what xencall_os_alloc_pages() returned. */
 void xencall_os_free_pages(xencall_handle *xcall, void *p, size_t npages);
 /* 1 if the hypervisor can never fault on the buffers, else 0. */
@@ -88,9 +90,9 @@ int xencall_os_keep_from_children(void *p, size_t len);
 
 /*
  * Buffers for backends without a buffer device (xencall_anon.c): locked
- * anonymous pages kept from children, logged on failure.
+ * anonymous pages kept from children, a failure logged unless quiet.
  */
-void *xencall__anon_pages(xencall_handle *xcall, size_t npages);
+void *xencall__anon_pages(xencall_handle *xcall, size_t npages, int quiet);
 void xencall__anon_pages_free(void *p, size_t npages);
 
 #endif /* XENCALL_PRIVATE_H */

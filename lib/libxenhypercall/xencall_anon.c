@@ -12,7 +12,7 @@
 #include "private.h"
 
 void *
-xencall__anon_pages(xencall_handle *xcall, size_t npages)
+xencall__anon_pages(xencall_handle *xcall, size_t npages, int quiet)
 {
 	size_t len = npages * XENCALL_PAGE_SIZE;
 	const char *what;
@@ -23,8 +23,10 @@ xencall__anon_pages(xencall_handle *xcall, size_t npages)
 	    -1, 0);
 	if (p == MAP_FAILED) {
 		saved = errno;
-		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
-		    "cannot map %zu anonymous pages", npages);
+		if (!quiet)
+			xtl_log(xcall->logger, XTL_ERROR, saved,
+			    XENCALL_LOGCTX, "cannot map %zu anonymous pages",
+			    npages);
 		errno = saved;
 		return NULL;
 	}
@@ -44,8 +46,9 @@ unlock:
 	munlock(p, len);
 unmap:
 	munmap(p, len);
-	xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
-	    "cannot %s %zu pages", what, npages);
+	if (!quiet)
+		xtl_log(xcall->logger, XTL_ERROR, saved, XENCALL_LOGCTX,
+		    "cannot %s %zu pages", what, npages);
 	errno = saved;
 	return NULL;
 }

@@ -7,7 +7,8 @@
  * into a buffer, a buffer already freed).  Freed buffers of up to
  * XENCALL_CACHE_MAX_PAGES pages stay mapped on the cache list, up to
  * XENCALL_CACHE_MAX_BUFS of them, and are zeroed again when reused: an
- * alloc/free loop then makes no system call and no allocation.
+ * alloc/free loop then makes no system call and no allocation.  When the
+ * system refuses a new buffer the cache is given back before a retry.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -53,11 +54,31 @@ live_remove(xencall_handle *xcall, struct xencall_buf *b)
 	b->next = b->prev = NULL;
 }
 
+/* Unmap every cached buffer (errno preserved). */
+static void
+cache_release(xencall_handle *xcall)
+{
+	struct xencall_buf *b, *next;
+	int saved = errno;
+
+	buf_lock(xcall);
+	b = xcall->cache;
+	xcall->cache = NULL;
+	xcall->ncache = 0;
+	buf_unlock(xcall);
+	for (; b != NULL; b = next) {
+		next = b->next;
+		xencall_os_free_pages(xcall, b->addr, b->npages);
+		free(b);
+	}
+	errno = saved;
+}
+
 static void *
 buf_alloc(xencall_handle *xcall, size_t npages)
 {
 	struct xencall_buf *b = NULL, **pp;
-	int saved;
+	int cached, saved;
 
 	if (npages <= XENCALL_CACHE_MAX_PAGES) {
 		buf_lock(xcall);
@@ -82,7 +103,21 @@ buf_alloc(xencall_handle *xcall, size_t npages)
 		errno = saved;
 		return NULL;
 	}
-	if ((b->addr = xencall_os_alloc_pages(xcall, npages)) == NULL) {
+	/*
+	 * Cached buffers count against the same limits (locked memory,
+	 * mappings) as the new one: if it cannot be had, give the cache back
+	 * and try once more.  The first failure is only reported if the
+	 * second attempt fails too.
+	 */
+	buf_lock(xcall);
+	cached = xcall->ncache != 0;
+	buf_unlock(xcall);
+	b->addr = xencall_os_alloc_pages(xcall, npages, cached);
+	if (b->addr == NULL && cached) {
+		cache_release(xcall);
+		b->addr = xencall_os_alloc_pages(xcall, npages, 0);
+	}
+	if (b->addr == NULL) {
 		saved = errno;
 		free(b);
 		errno = saved;

@@ -69,9 +69,9 @@ xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
 }
 
 void *
-xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
+xencall_os_alloc_pages(xencall_handle *xcall, size_t npages, int quiet)
 {
-	return xencall__anon_pages(xcall, npages);
+	return xencall__anon_pages(xcall, npages, quiet);
 }
 
 void

@@ -88,7 +88,7 @@ xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
 }
 
 void *
-xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
+xencall_os_alloc_pages(xencall_handle *xcall, size_t npages, int quiet)
 {
 	size_t len = npages * XENCALL_PAGE_SIZE;
 	void *p;
@@ -100,26 +100,28 @@ xencall_os_alloc_pages(xencall_handle *xcall, size_t npages)
 		    xcall->buf_fd, 0);
 		if (p == MAP_FAILED) {
 			saved = errno;
-			xtl_log(xcall->logger, XTL_ERROR, saved,
-			    XENCALL_LOGCTX, "cannot map %zu pages of %s",
-			    npages, LINUX_HYPERCALL_PATH);
+			if (!quiet)
+				xtl_log(xcall->logger, XTL_ERROR, saved,
+				    XENCALL_LOGCTX, "cannot map %zu pages of %s",
+				    npages, LINUX_HYPERCALL_PATH);
 			errno = saved;
 			return NULL;
 		}
 		/* The device's mappings are otherwise copied by fork(2). */
 		if (xencall_os_keep_from_children(p, len) == -1) {
 			saved = errno;
-			xtl_log(xcall->logger, XTL_ERROR, saved,
-			    XENCALL_LOGCTX, "cannot keep %zu pages of %s out "
-			    "of child processes", npages,
-			    LINUX_HYPERCALL_PATH);
+			if (!quiet)
+				xtl_log(xcall->logger, XTL_ERROR, saved,
+				    XENCALL_LOGCTX, "cannot keep %zu pages of "
+				    "%s out of child processes", npages,
+				    LINUX_HYPERCALL_PATH);
 			munmap(p, len);
 			errno = saved;
 			return NULL;
 		}
 		return p;
 	}
-	return xencall__anon_pages(xcall, npages);
+	return xencall__anon_pages(xcall, npages, quiet);
 }
 
 void
