@@ -34,12 +34,19 @@ xenforeignmemory_os_close(xenforeignmemory_handle *h)
 	return h->fd == -1 ? 0 : close(h->fd);
 }
 
-/* One batch over the whole region; 0 also when frames are paged out. */
+/*
+ * One batch over the whole region; 0 also when frames are paged out.
+ * The kernel stores each frame's error as a positive errno (it has
+ * translated Xen's negative code); the interface wants it negated.  It
+ * never sums the batch up in the ioctl's own result as Linux does with
+ * ENOENT: a failed ioctl has not filled err[] and is an error of the call.
+ */
 static int
 mmapbatch(xenforeignmemory_handle *h, uint32_t dom, void *addr, size_t n,
     const xen_pfn_t arr[], int err[])
 {
 	struct ioctl_privcmd_mmapbatch m;
+	size_t i;
 
 	memset(&m, 0, sizeof(m));
 	m.num = (int32_t)n;
@@ -47,9 +54,12 @@ mmapbatch(xenforeignmemory_handle *h, uint32_t dom, void *addr, size_t n,
 	m.addr = (uint64_t)(uintptr_t)addr;
 	m.arr = (const uint64_t *)(const void *)arr;
 	m.err = err;
-	if (ioctl(h->fd, IOCTL_PRIVCMD_MMAPBATCH, &m) == 0 || errno == ENOENT)
-		return 0;
-	return -1;
+	if (ioctl(h->fd, IOCTL_PRIVCMD_MMAPBATCH, &m) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (err[i] > 0)
+			err[i] = -err[i];
+	return 0;
 }
 
 void *

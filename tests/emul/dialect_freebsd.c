@@ -64,15 +64,25 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 	}
 	case IOCTL_PRIVCMD_MMAPBATCH: {
 		struct ioctl_privcmd_mmapbatch *m = data;
+		int i;
 
 		if (m->num <= 0)
 			return (-EINVAL);
 		if (m->arr == NULL || m->err == NULL)
 			return (-EFAULT);
-		/* Per-frame errors only; no ENOENT summary as on Linux. */
+		/*
+		 * Per-frame errors only, no ENOENT summary as on Linux, and
+		 * stored as positive errnos (the kernel translates Xen's
+		 * negative codes into its own errno values).
+		 */
 		r = xe_pc_mmapbatch(f, m->dom, m->addr, (unsigned int)m->num,
 		    NULL, m->arr, m->err, 1, 0);
-		return (r < 0 ? r : 0);
+		if (r < 0)
+			return (r);
+		for (i = 0; i < m->num; i++)
+			if (m->err[i] < 0)
+				m->err[i] = -m->err[i];
+		return (0);
 	}
 	case IOCTL_PRIVCMD_MMAP_RESOURCE: {
 		struct ioctl_privcmd_mmapresource *m = data;
