@@ -34,7 +34,8 @@ int xencall_fd(xencall_handle *xcall);
 
 /*
  * Hypercall op with 0 to 5 arguments: its result, or -1 with errno set.
- * These never log.
+ * A failed hypercall is not logged; using a handle inherited across
+ * fork(2) is (EBADF).
  */
 int xencall0(xencall_handle *xcall, unsigned int op);
 int xencall1(xencall_handle *xcall, unsigned int op, uint64_t arg1);

@@ -272,7 +272,7 @@ ATF_TC_BODY(hypercalls, tc)
 	ATF_CHECK(xencall2L(h, HC_memory_op, XENMEM_maximum_ram_page, 0) > 0);
 	xencall_free_buffer(h, buf);
 
-	/* Errors reach the caller as errno; hypercalls never log. */
+	/* Errors reach the caller as errno; a failed hypercall is not logged. */
 	errno = 0;
 	ATF_CHECK_EQ(xencall0(h, 60), -1);
 	ATF_CHECK_EQ(errno, ENOSYS);
@@ -624,11 +624,16 @@ ATF_TC_BODY(fork_child, tc)
 	pid = fork();
 	ATF_REQUIRE(pid != -1);
 	if (pid == 0) {
+		unsigned int n = c.count;
 		int bad = 0;
 
+		/* A misuse: refused, and the only hypercall failure logged. */
 		errno = 0;
 		if (xencall0(h, HC_xen_version) != -1 || errno != EBADF)
 			bad |= 1;
+		if (c.count != n + 1 || c.errnoval != EBADF ||
+		    strcmp(c.context, "xencall") != 0)
+			bad |= 16;
 		if (xencall_alloc_buffer(h, 1) != NULL || errno != EBADF)
 			bad |= 2;
 		if (xencall_fd(h) != -1)
