@@ -85,7 +85,9 @@ xenforeignmemory_os_map(xenforeignmemory_handle *h, uint32_t dom,
 
 /*
  * The kernel takes only a batch over the whole region: ask for every
- * frame again (the ones already mapped are mapped again, harmlessly).
+ * frame again.  The frames already mapped are mapped again at the same
+ * place, and err[] is rewritten for all of them; the front end bounds
+ * how often this happens.
  */
 int
 xenforeignmemory_os_remap(xenforeignmemory_handle *h, uint32_t dom,

@@ -116,6 +116,11 @@ ATF_TC_BODY(foreign_map, tc)
 	ATF_CHECK_EQ(0, err[0]);
 	ATF_CHECK_EQ(ENOENT, err[1]);
 	ATF_CHECK_STREQ("two", p + 2 * PG);
+	/* Asked again over the whole mapping, a good frame stays good. */
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_MMAPBATCH, &b));
+	ATF_CHECK_EQ(0, err[0]);
+	ATF_CHECK_EQ(ENOENT, err[1]);
+	ATF_CHECK_STREQ("two", p + 2 * PG);
 	/* Must cover the whole privcmd mapping, every time. */
 	b.num = 1;
 	b.addr = (uintptr_t)p + PG;
