@@ -98,12 +98,21 @@ xenforeignmemory_os_remap(xenforeignmemory_handle *h, uint32_t dom,
 }
 
 
+/*
+ * Restricting again to another domain makes the driver return -EINVAL,
+ * which reaches errno negated: give the caller EINVAL.  A kernel without
+ * the request says ENOSYS.
+ */
 int
 xenforeignmemory_os_restrict(xenforeignmemory_handle *h, domid_t domid)
 {
 	uint16_t d = domid;
 
-	return ioctl(h->fd, IOCTL_PRIVCMD_RESTRICT, &d) == -1 ? -1 : 0;
+	if (ioctl(h->fd, IOCTL_PRIVCMD_RESTRICT, &d) == 0)
+		return 0;
+	if (errno < 0)
+		errno = EINVAL;
+	return -1;
 }
 
 int

@@ -4,6 +4,8 @@
  * sys/freebsd/xen_ioctl.h.  As in FreeBSD's ioctl layer, the argument is
  * copied in for IOC_IN and back out for IOC_OUT only when the driver
  * succeeds.  Unknown requests: privcmd and gntdev ENOSYS, evtchn ENOTTY.
+ * privcmd's RESTRICT to a second domain fails with errno -EINVAL, as the
+ * driver returns a negated errno there.
  */
 
 #include <sys/mman.h>
@@ -109,7 +111,10 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 		return (xe_pc_dm_op(f, d->dom, d->num, ptr, size));
 	}
 	case IOCTL_PRIVCMD_RESTRICT:
-		return (xe_pc_restrict(f, *(uint16_t *)data));
+		/* Another domain than the first: the driver says -EINVAL. */
+		if ((r = xe_pc_restrict(f, *(uint16_t *)data)) == -EINVAL)
+			return (XE_NEGATIVE_ERRNO(EINVAL));
+		return (r);
 	default:
 		return (-ENOSYS);
 	}

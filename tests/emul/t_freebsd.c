@@ -80,8 +80,12 @@ ATF_TC_BODY(hypercall, tc)
 	T_ERR(ENOSYS, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
 	ATF_CHECK_EQ(77, h.retval);
 	T_OK(ioctl(pc, IOCTL_PRIVCMD_RESTRICT, &dom));
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_RESTRICT, &dom));
 	h.op = XE_HC_xen_version;
 	T_ERR(EPERM, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	/* Another domain: the driver's -EINVAL reaches errno as is. */
+	dom = 4;
+	T_ERR(-EINVAL, ioctl(pc, IOCTL_PRIVCMD_RESTRICT, &dom));
 	close(pc);
 	T_NO_LEAKS();
 }

@@ -137,12 +137,20 @@ struct xe_map {
 	struct xe_gmap	*gmap;
 };
 
+/*
+ * A dialect's ioctl result that makes the caller see errno == -e: what a
+ * FreeBSD driver returning a negated errno (-EINVAL) produces, since that
+ * kernel hands a driver's error to userland unchanged.
+ */
+#define XE_NEGATIVE_ERRNO_BASE	(1L << 24)
+#define XE_NEGATIVE_ERRNO(e)	(-(XE_NEGATIVE_ERRNO_BASE + (long)(e)))
+
 /* Dialect: decodes one kernel's requests. */
 struct xe_dialect {
 	enum xenemu_dialect	 id;
 	const char		*name;
 	const struct xe_devpath	*devs;
-	/* result >= 0, or -errno */
+	/* result >= 0, or -errno, or XE_NEGATIVE_ERRNO(errno) */
 	long	(*ioctl)(struct xe_file *, int fd, unsigned long, void *);
 	const char *(*ioctl_name)(enum xe_kind, unsigned long);
 	int	evtchn_write_u16;	/* NetBSD: write() takes 16-bit ports */

@@ -542,6 +542,12 @@ ATF_TC_BODY(restrict_handle, tc)
 	} else {
 		ATF_REQUIRE_MSG(xenforeignmemory_restrict(fm, a) == 0,
 		    "restrict: %s", strerror(errno));
+		/* Again to the same domain is fine, to another refused. */
+		ATF_CHECK_EQ(xenforeignmemory_restrict(fm, a), 0);
+		errno = 0;
+		ATF_CHECK_EQ(xenforeignmemory_restrict(fm, b), -1);
+		ATF_CHECK_EQ(errno, EINVAL);
+		ATF_CHECK(logged("restrict"));
 		p = xenforeignmemory_map(fm, a, PROT_READ, 1, arr, NULL);
 		ATF_CHECK(p != NULL);
 		if (p != NULL) {
