@@ -34,18 +34,21 @@ static const enum xenemu_dialect dialect = XENEMU_DIALECT;
 
 /*
  * The BSD backends keep buffers out of children with minherit(2), which
- * the build host (Linux) lacks: this stands in for it and counts calls.
+ * the build host (Linux) lacks: this stands in for it, counts the calls
+ * and records the last one.
  */
 static unsigned int minherit_calls;
+static void *minherit_addr;
+static size_t minherit_len;
 static int minherit_inherit = -1;
 static int minherit_errno;
 int minherit(void *addr, size_t len, int inherit);
 int
 minherit(void *addr, size_t len, int inherit)
 {
-	(void)addr;
-	(void)len;
 	minherit_calls++;
+	minherit_addr = addr;
+	minherit_len = len;
 	minherit_inherit = inherit;
 	if (minherit_errno != 0) {
 		errno = minherit_errno;
@@ -71,6 +74,8 @@ setup(void)
 	ATF_REQUIRE_EQ_MSG(xenemu_setup(dialect), 0, "xenemu_setup: %s",
 	    strerror(errno));
 	minherit_calls = 0;
+	minherit_addr = NULL;
+	minherit_len = 0;
 	minherit_errno = 0;
 	minherit_inherit = -1;
 }
@@ -101,6 +106,24 @@ static int
 locked_buffers(void)
 {
 	return dialect != XENEMU_LINUX;
+}
+
+/*
+ * After the calls-th new buffer, p of npages: the BSD backends gave it
+ * to minherit() as INHERIT_NONE (FreeBSD) or MAP_INHERIT_NONE (NetBSD),
+ * both 2; Linux never calls minherit().
+ */
+static void
+check_minherit(unsigned int calls, const void *p, size_t npages)
+{
+	if (!locked_buffers()) {
+		ATF_CHECK_EQ(minherit_calls, 0);
+		return;
+	}
+	ATF_CHECK_EQ(minherit_calls, calls);
+	ATF_CHECK(minherit_addr == p);
+	ATF_CHECK_EQ(minherit_len, npages * 4096);
+	ATF_CHECK_EQ(minherit_inherit, 2);
 }
 
 ATF_TC_WITHOUT_HEAD(open_close);
@@ -327,21 +350,25 @@ ATF_TC_BODY(buffers, tc)
 		if (p[i] != 0)
 			break;
 	ATF_CHECK_EQ(i, 3 * 4096);
-	if (locked_buffers()) {
-		ATF_CHECK_EQ(minherit_calls, 1);
-		ATF_CHECK_EQ(minherit_inherit, 2);	/* INHERIT_NONE */
-	}
+	check_minherit(1, p, 3);
 	memset(p, 0xff, 3 * 4096);
 	xencall_free_buffer_pages(h, p, 3);
 	q = xencall_alloc_buffer_pages(h, 3);
 	ATF_CHECK_EQ(q, p);				/* from the cache */
 	ATF_CHECK(q[0] == 0 && q[3 * 4096 - 1] == 0);	/* zeroed again */
+	check_minherit(1, p, 3);
 	/* Big buffers are not cached: unmapped at free (leak check). */
 	big = xencall_alloc_buffer_pages(h, 40);
 	ATF_REQUIRE(big != NULL);
+	check_minherit(2, big, 40);
 	big[40 * 4096 - 1] = 1;
 	xencall_free_buffer_pages(h, big, 40);
 	xencall_free_buffer_pages(h, q, 3);
+	/* Each new buffer is kept from children, not just the first. */
+	p = xencall_alloc_buffer(h, 4096 + 1);
+	ATF_REQUIRE(p != NULL);
+	check_minherit(3, p, 2);
+	xencall_free_buffer(h, p);
 	ATF_CHECK_EQ(c.count, 0);
 	ATF_CHECK_EQ(xencall_close(h), 0);
 	finish();
@@ -376,8 +403,7 @@ ATF_TC_BODY(hot_loop, tc)
 		xencall_free_buffer(h, p);
 	}
 	ATF_CHECK_EQ(xenemu_hypercall_count() - n0, 1000);
-	if (locked_buffers())
-		ATF_CHECK_EQ(minherit_calls, 1);
+	check_minherit(1, first, 1);
 	/*
 	 * The armed failure is still there: the next new buffer meets it and
 	 * gets through only by giving the cached one back.
