@@ -333,8 +333,8 @@ ATF_TC_BODY(result_2L, tc)
 	finish();
 }
 
-ATF_TC_WITHOUT_HEAD(buffers);
-ATF_TC_BODY(buffers, tc)
+static void
+buffers_body(unsigned int flags)
 {
 	struct capture c;
 	xencall_handle *h;
@@ -342,7 +342,7 @@ ATF_TC_BODY(buffers, tc)
 	size_t i;
 
 	setup();
-	h = open_ok(&c, 0);
+	h = open_ok(&c, flags);
 	p = xencall_alloc_buffer_pages(h, 3);
 	ATF_REQUIRE(p != NULL);
 	ATF_CHECK_EQ((uintptr_t)p % 4096, 0);
@@ -374,8 +374,20 @@ ATF_TC_BODY(buffers, tc)
 	finish();
 }
 
-ATF_TC_WITHOUT_HEAD(hot_loop);
-ATF_TC_BODY(hot_loop, tc)
+ATF_TC_WITHOUT_HEAD(buffers);
+ATF_TC_BODY(buffers, tc)
+{
+	buffers_body(0);
+}
+
+ATF_TC_WITHOUT_HEAD(buffers_non_reentrant);
+ATF_TC_BODY(buffers_non_reentrant, tc)
+{
+	buffers_body(XENCALL_OPENFLAG_NON_REENTRANT);
+}
+
+static void
+hot_loop_body(unsigned int flags)
 {
 	struct capture c;
 	struct xenemu_leaks l;
@@ -385,7 +397,7 @@ ATF_TC_BODY(hot_loop, tc)
 	int i;
 
 	setup();
-	h = open_ok(&c, 0);
+	h = open_ok(&c, flags);
 	first = xencall_alloc_buffer(h, 16);
 	ATF_REQUIRE(first != NULL);
 	xencall_free_buffer(h, first);
@@ -416,6 +428,18 @@ ATF_TC_BODY(hot_loop, tc)
 	xencall_free_buffer_pages(h, p, 2);
 	ATF_CHECK_EQ(xencall_close(h), 0);
 	finish();
+}
+
+ATF_TC_WITHOUT_HEAD(hot_loop);
+ATF_TC_BODY(hot_loop, tc)
+{
+	hot_loop_body(0);
+}
+
+ATF_TC_WITHOUT_HEAD(hot_loop_non_reentrant);
+ATF_TC_BODY(hot_loop_non_reentrant, tc)
+{
+	hot_loop_body(XENCALL_OPENFLAG_NON_REENTRANT);
 }
 
 ATF_TC_WITHOUT_HEAD(alloc_failures);
@@ -738,7 +762,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, hypercalls);
 	ATF_TP_ADD_TC(tp, result_2L);
 	ATF_TP_ADD_TC(tp, buffers);
+	ATF_TP_ADD_TC(tp, buffers_non_reentrant);
 	ATF_TP_ADD_TC(tp, hot_loop);
+	ATF_TP_ADD_TC(tp, hot_loop_non_reentrant);
 	ATF_TP_ADD_TC(tp, alloc_failures);
 	ATF_TP_ADD_TC(tp, alloc_drops_cache);
 	ATF_TP_ADD_TC(tp, bad_input);
