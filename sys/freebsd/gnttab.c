@@ -254,12 +254,23 @@ gntshr_os_share(xengntshr_handle *h, uint32_t domid, uint32_t count,
 	return addr;
 }
 
+/*
+ * Unmap first: the kernel frees a deallocated page (and ends its grant)
+ * only once nothing maps it, and its cleanup runs at DEALLOC time.  The
+ * DEALLOC is then best effort: it fails on a handle that
+ * xentoolcore_restrict_all() has pointed at /dev/null, whose kernel
+ * state went with the old descriptor anyway.  The mapping never stays.
+ */
 int
 gntshr_os_unshare(xengntshr_handle *h, void *addr, uint32_t count,
     uint64_t cookie)
 {
-	/* Revoke first; the pages go with the mapping. */
-	if (dealloc_index(h->fd, cookie, count) == -1)
+	int saved;
+
+	if (munmap(addr, (size_t)count * XENGNT_PAGE_SIZE) == -1)
 		return -1;
-	return munmap(addr, (size_t)count * XENGNT_PAGE_SIZE);
+	saved = errno;
+	(void)dealloc_index(h->fd, cookie, count);
+	errno = saved;
+	return 0;
 }

@@ -770,20 +770,38 @@ check_nulled(int fd)
  * xentoolcore_restrict_all() reaches both handle kinds.  libxentoolcore
  * is a shared object, so its dup2() is the real one, which the emulator
  * does not see: check the descriptors themselves.  (The real-hypervisor
- * test checks that operations fail afterwards.)
+ * test checks that operations fail afterwards.)  What was mapped and
+ * shared before can still be unmapped and unshared, leaving nothing.
  */
 ATF_TC_WITHOUT_HEAD(restrict_all);
 ATF_TC_BODY(restrict_all, tc)
 {
 	xengnttab_handle *t;
 	xengntshr_handle *s;
+	struct xenemu_grant_info gi;
+	uint32_t ref, sref[2];
+	uint16_t d;
+	void *p, *q;
 
 	setup();
+	d = guest(1, &ref, 0);
 	t = tab_open();
 	s = shr_open();
+	p = xengnttab_map_grant_ref(t, d, ref, PROT_READ);
+	ATF_REQUIRE_MSG(p != NULL, "map: %s", strerror(errno));
+	q = xengntshr_share_pages(s, d, 2, sref, 1);
+	ATF_REQUIRE_MSG(q != NULL, "share: %s", strerror(errno));
 	ATF_REQUIRE_EQ(xentoolcore_restrict_all(1), 0);
 	check_nulled(xengnttab_fd(t));
 	check_nulled(xengntshr_fd(s));
+	ATF_CHECK_MSG(xengnttab_unmap(t, p, 1) == 0, "unmap: %s",
+	    strerror(errno));
+	ATF_CHECK_MSG(xengntshr_unshare(s, q, 2) == 0, "unshare: %s",
+	    strerror(errno));
+	ATF_CHECK_EQ(maps_of(d, ref), 0);
+	ATF_CHECK_MSG(xenemu_grant_info(0, sref[0], &gi) != 0 &&
+	    xenemu_grant_info(0, sref[1], &gi) != 0,
+	    "shared pages still granted after unshare");
 	xengnttab_close(t);
 	xengntshr_close(s);
 	finish();
