@@ -124,7 +124,10 @@ void xenkexec__err(xenkexec_handle *, int e, const char *fmt, ...)
 void xenkexec__log(xenkexec_handle *, xentoollog_level, int e,
     const char *fmt, ...) XTL_PRINTF_LIKE(4, 5);
 
-/* -1/EPERM (logged) when the handle was restricted, else 0. */
+/*
+ * -1/EINVAL (not logged: no logger) for a NULL handle, -1/EPERM (logged)
+ * when the handle was restricted, else 0.
+ */
 int xenkexec__usable(xenkexec_handle *, const char *what);
 
 /* kexec_op get_range without argument checks; -1 with errno (not logged). */

@@ -36,6 +36,11 @@ xenkexec__err(xenkexec_handle *xk, int e, const char *fmt, ...)
 int
 xenkexec__usable(xenkexec_handle *xk, const char *what)
 {
+	/* No handle, so no logger to report through: errno alone. */
+	if (xk == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (xk->restricted) {
 		xenkexec__err(xk, EPERM, "%s: handle restricted by "
 		    "xentoolcore_restrict_all()", what);

@@ -195,6 +195,44 @@ ATF_TC_BODY(open_close, tc)
 	finish();
 }
 
+/*
+ * A NULL handle: every call fails with EINVAL before any hypercall (there
+ * is no logger to report through), and close accepts it.
+ */
+#define CHECK_NULL(call) do {						\
+	errno = 0;							\
+	ATF_CHECK_EQ_MSG((call), -1, "%s did not fail", #call);		\
+	ATF_CHECK_EQ_MSG(errno, EINVAL, "%s: errno %d", #call, errno);	\
+} while (0)
+
+ATF_TC_WITHOUT_HEAD(null_handle);
+ATF_TC_BODY(null_handle, tc)
+{
+	struct xenkexec_segment s[3];
+	struct xenkexec_memory_entry m[2];
+	uint64_t entry, start = 7, size = 7;
+	unsigned int major = 7, minor = 7;
+	unsigned long before;
+
+	setup();
+	image(s, &entry);
+	before = xenemu_hypercall_count();
+	CHECK_NULL(xenkexec_load(NULL, XENKEXEC_TYPE_CRASH, 62, entry, 3, s));
+	CHECK_NULL(xenkexec_unload(NULL, XENKEXEC_TYPE_CRASH));
+	CHECK_NULL(xenkexec_status(NULL, XENKEXEC_TYPE_DEFAULT));
+	CHECK_NULL(xenkexec_exec(NULL, XENKEXEC_TYPE_DEFAULT));
+	CHECK_NULL(xenkexec_get_range(NULL, XENKEXEC_RANGE_MA_XEN, 0, &start,
+	    &size));
+	CHECK_NULL(xenkexec_get_memory_map(NULL, m, 2));
+	CHECK_NULL(xenkexec_get_max_cpus(NULL));
+	CHECK_NULL(xenkexec_get_version(NULL, &major, &minor));
+	ATF_CHECK_EQ(xenemu_hypercall_count(), before);
+	/* Nothing written through the result pointers. */
+	ATF_CHECK(start == 7 && size == 7 && major == 7 && minor == 7);
+	ATF_CHECK_EQ(xenkexec_close(NULL), 0);
+	finish();
+}
+
 ATF_TC_WITHOUT_HEAD(load_decoded);
 ATF_TC_BODY(load_decoded, tc)
 {
@@ -654,6 +692,7 @@ ATF_TC_BODY(threads, tc)
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_close);
+	ATF_TP_ADD_TC(tp, null_handle);
 	ATF_TP_ADD_TC(tp, load_decoded);
 	ATF_TP_ADD_TC(tp, bad_images);
 	ATF_TP_ADD_TC(tp, ranges);
