@@ -187,6 +187,14 @@ xengnttab_map_grant_ref_notify(xengnttab_handle *xgt, uint32_t domid,
 		nt.action |= XENGNT_NOTIFY_SEND_EVENT;
 		nt.port = notify_port;
 	}
+	/* Linux's gntdev refuses it (EINVAL): refused on every kernel. */
+	if ((nt.action & XENGNT_NOTIFY_CLEAR_BYTE) &&
+	    (prot & PROT_WRITE) == 0) {
+		xengnt__log(xgt, EINVAL, "%s: clearing byte %u at unmap needs "
+		    "a writable mapping (PROT_WRITE)", fn, notify_offset);
+		errno = EINVAL;
+		return NULL;
+	}
 	return map_refs(xgt, fn, 1, &pair, prot, &nt);
 }
 

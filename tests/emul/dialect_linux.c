@@ -171,6 +171,7 @@ static long
 set_notify(struct xe_file *f, struct ioctl_gntdev_unmap_notify *n)
 {
 	struct xe_gmap *g;
+	struct xe_map *m;
 	struct xe_port *p;
 
 	if (n->action & ~(uint32_t)(UNMAP_NOTIFY_CLEAR_BYTE |
@@ -178,6 +179,10 @@ set_notify(struct xe_file *f, struct ioctl_gntdev_unmap_notify *n)
 		return (-EINVAL);
 	if ((g = xe_gmap_find_off(f, n->index)) == NULL)
 		return (-ENOENT);
+	/* gntdev: a grant mapped read-only cannot have a byte cleared. */
+	if ((n->action & UNMAP_NOTIFY_CLEAR_BYTE) && !g->alloc &&
+	    (m = xe_gmap_mapping(g)) != NULL && (m->prot & PROT_WRITE) == 0)
+		return (-EINVAL);
 	if ((n->action & UNMAP_NOTIFY_SEND_EVENT) &&
 	    ((p = xe_port_get(0, n->event_channel_port)) == NULL ||
 	    p->state == XENEMU_PORT_FREE))

@@ -767,6 +767,14 @@ ATF_TC_BODY(gntdev_map, tc)
 	    MAP_SHARED, gd, (off_t)op.m.index));
 	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, gd, (off_t)op.m.index);
 	ATF_REQUIRE(p != MAP_FAILED);
+	/* Mapped read-only: no byte to clear, an event alone is fine. */
+	n.index = op.m.index + 5;
+	n.action = UNMAP_NOTIFY_CLEAR_BYTE;
+	n.event_channel_port = 0;
+	T_ERR(EINVAL, ioctl(gd, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n));
+	n.action = UNMAP_NOTIFY_SEND_EVENT;
+	n.event_channel_port = lport;
+	T_OK(ioctl(gd, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n));
 	T_OK(munmap(p, PG));
 	u.index = op.m.index;
 	u.count = 1;

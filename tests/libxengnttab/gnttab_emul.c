@@ -452,6 +452,19 @@ ATF_TC_BODY(notify, tc)
 	ATF_CHECK_EQ(xengnttab_unmap(t, p, 1), 0);
 	ATF_CHECK_EQ(frame[1], 0);
 	ATF_CHECK_EQ(xenemu_evtchn_consume(d, (uint32_t)pd), 1);
+	/* A byte to clear needs a writable mapping (Linux's gntdev). */
+	errno = 0;
+	ATF_CHECK(xengnttab_map_grant_ref_notify(t, d, ref, PROT_READ, 1,
+	    (evtchn_port_t)-1) == NULL);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK(logged("PROT_WRITE"));
+	ATF_CHECK_EQ(maps_of(d, ref), 0);
+	/* An event alone is fine read-only. */
+	p = xengnttab_map_grant_ref_notify(t, d, ref, PROT_READ, PG,
+	    (evtchn_port_t)p0);
+	ATF_REQUIRE_MSG(p != NULL, "map ro notify: %s", strerror(errno));
+	ATF_CHECK_EQ(xengnttab_unmap(t, p, 1), 0);
+	ATF_CHECK_EQ(xenemu_evtchn_consume(d, (uint32_t)pd), 1);
 	/* No notification asked: nothing happens. */
 	frame[1] = 0xff;
 	p = xengnttab_map_grant_ref_notify(t, d, ref, PROT_READ, PG,
@@ -585,8 +598,8 @@ session(uint16_t d, uint32_t gref, int *failed_errno)
 		goto out;
 	if ((p = xengnttab_map_grant_ref(t, d, gref, PROT_READ)) == NULL)
 		goto out;
-	if ((q = xengnttab_map_grant_ref_notify(t, d, gref, PROT_READ, 0,
-	    (evtchn_port_t)-1)) == NULL)
+	if ((q = xengnttab_map_grant_ref_notify(t, d, gref,
+	    PROT_READ | PROT_WRITE, 0, (evtchn_port_t)-1)) == NULL)
 		goto out;
 	if ((r = xengntshr_share_pages(s, d, 2, sref, 1)) == NULL)
 		goto out;
