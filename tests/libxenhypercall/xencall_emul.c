@@ -228,17 +228,23 @@ ATF_TC_BODY(linux_devices, tc)
 		ATF_CHECK_EQ(hc.bufs, 1);
 		ATF_CHECK_EQ(hc.unlocked_bufs, 0);
 	}
-	xencall_free_buffer(h, p);
-	/* madvise(MADV_DONTFORK) refused: no buffer, nothing left locked. */
+	/*
+	 * madvise(MADV_DONTFORK) refused (with the cache empty, so no retry):
+	 * no buffer, nothing left locked.
+	 */
 	ATF_REQUIRE_EQ(xenemu_fail_op("madvise", 1, EINVAL), 0);
 	{
+		struct xenemu_leaks l;
 		unsigned int n = c.count;
 
 		errno = 0;
 		ATF_CHECK(xencall_alloc_buffer_pages(h, 8) == NULL);
 		ATF_CHECK_EQ(errno, EINVAL);
 		CAPTURE_EXPECT(&c, n, EINVAL);
+		xenemu_leaks(&l);
+		ATF_CHECK_EQ(l.hcall_bufs, 1);		/* p's lock only */
 	}
+	xencall_free_buffer(h, p);
 	ATF_CHECK_EQ(xencall_close(h), 0);
 	finish();
 }
