@@ -175,8 +175,14 @@ gntdev(struct xe_file *f, unsigned long req, void *data)
 	switch (req) {
 	case IOCTL_GNTDEV_SET_UNMAP_NOTIFY: {
 		struct ioctl_gntdev_unmap_notify *n = data;
+		struct xe_port *p;
 
 		if ((g = xe_gmap_find_off(f, n->index)) == NULL)
+			return (-EINVAL);
+		/* The port must be bound in this domain. */
+		if ((n->action & UNMAP_NOTIFY_SEND_EVENT) &&
+		    ((p = xe_port_get(0, n->event_channel_port)) == NULL ||
+		    p->state == XENEMU_PORT_FREE))
 			return (-EINVAL);
 		xe_gmap_set_notify(g, n->index - g->index, n->action,
 		    n->event_channel_port);

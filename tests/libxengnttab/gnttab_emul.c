@@ -465,6 +465,21 @@ ATF_TC_BODY(notify, tc)
 	ATF_REQUIRE_MSG(p != NULL, "map ro notify: %s", strerror(errno));
 	ATF_CHECK_EQ(xengnttab_unmap(t, p, 1), 0);
 	ATF_CHECK_EQ(xenemu_evtchn_consume(d, (uint32_t)pd), 1);
+	/*
+	 * A port not bound in this domain: EINVAL (Linux's gntdev and
+	 * FreeBSD's check it at once; NetBSD's only uses it at unmap).
+	 */
+	errno = 0;
+	p = xengnttab_map_grant_ref_notify(t, d, ref, PROT_READ | PROT_WRITE,
+	    1, 999);
+	if (XENEMU_DIALECT == XENEMU_NETBSD) {
+		if (p != NULL)
+			ATF_CHECK_EQ(xengnttab_unmap(t, p, 1), 0);
+	} else {
+		ATF_CHECK(p == NULL);
+		ATF_CHECK_EQ(errno, EINVAL);
+	}
+	ATF_CHECK_EQ(maps_of(d, ref), 0);
 	/* No notification asked: nothing happens. */
 	frame[1] = 0xff;
 	p = xengnttab_map_grant_ref_notify(t, d, ref, PROT_READ, PG,
@@ -501,6 +516,13 @@ ATF_TC_BODY(share_notify, tc)
 	p[0] = 1;
 	ATF_CHECK_EQ(xengntshr_unshare(s, p, 1), 0);
 	ATF_CHECK_EQ(xenemu_evtchn_consume((uint16_t)d, (uint32_t)pd), 1);
+	/* A port not bound here: EINVAL, nothing left shared. */
+	if (XENEMU_DIALECT != XENEMU_NETBSD) {
+		errno = 0;
+		ATF_CHECK(xengntshr_share_page_notify(s, (uint32_t)d, &ref, 1,
+		    0, 999) == NULL);
+		ATF_CHECK_EQ(errno, EINVAL);
+	}
 	xengntshr_close(s);
 	ATF_CHECK_EQ(xenemu_evtchn_close(0, (uint32_t)p0), 0);
 	ATF_CHECK_EQ(xenemu_evtchn_close((uint16_t)d, (uint32_t)pd), 0);
