@@ -13,18 +13,52 @@
 #include "dm_op.h"
 #include "xenlibs_cdefs.h"
 
+/*
+ * Restrict the handle in the kernel; on success the unrestricted
+ * hypercall route is closed too.  The lock is held across the kernel call
+ * so that no caller can open that route while the kernel is already
+ * restricted.  0, or -1 + errno (not logged).
+ */
+static int
+restrict_handle(xendevicemodel_handle *dmod, domid_t domid)
+{
+	int rc;
+
+	pthread_mutex_lock(&dmod->lock);
+	rc = xendevicemodel_os_restrict(dmod, domid);
+	if (rc == 0)
+		dmod->restricted = 1;
+	pthread_mutex_unlock(&dmod->lock);
+	return rc;
+}
+
 /* xentoolcore_restrict_all(): restrict this handle, or make it useless. */
 static int
 restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
 	xendevicemodel_handle *dmod = (xendevicemodel_handle *)(void *)
 	    ((char *)ah - offsetof(xendevicemodel_handle, tc_ah));
+	int serrno;
 
-	if (xendevicemodel_restrict(dmod, domid) == 0)
+	if (restrict_handle(dmod, domid) == 0)
 		return 0;
-	if (errno != EOPNOTSUPP)
+	if ((serrno = errno) != EOPNOTSUPP) {
+		xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,
+		    "cannot restrict the handle to domain %u",
+		    (unsigned)domid);
+		errno = serrno;
 		return -1;
-	/* The kernel cannot restrict it: make it useless instead. */
+	}
+	/*
+	 * The kernel cannot restrict it: make it useless instead.  The
+	 * hypercall route is closed, and the device (if any) replaced.
+	 */
+	pthread_mutex_lock(&dmod->lock);
+	dmod->restricted = 1;
+	pthread_mutex_unlock(&dmod->lock);
+	xtl_log(dmod->logger, XTL_DETAIL, -1, XENDM_LOG_CONTEXT,
+	    "the kernel cannot restrict the handle to domain %u: every later "
+	    "call on it fails", (unsigned)domid);
 	if (dmod->fd != -1)
 		return xentoolcore__restrict_by_dup2_null(dmod->fd);
 	return 0;
@@ -115,14 +149,10 @@ xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid)
 		return -1;
 	}
 	/*
-	 * Whatever the kernel says, the unrestricted hypercall route is
-	 * closed from now on: a restricted handle never reaches another
-	 * domain through it.
+	 * A failed restriction changes nothing: the handle stays as it was,
+	 * and the caller decides what to do with it.
 	 */
-	pthread_mutex_lock(&dmod->lock);
-	dmod->restricted = 1;
-	pthread_mutex_unlock(&dmod->lock);
-	if (xendevicemodel_os_restrict(dmod, domid) == 0)
+	if (restrict_handle(dmod, domid) == 0)
 		return 0;
 	serrno = errno;
 	xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,

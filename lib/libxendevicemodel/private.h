@@ -36,7 +36,7 @@ struct xendevicemodel_handle {
 	 * The hypercall route (NetBSD always; Linux when the kernel has no
 	 * DM_OP ioctl): a libxenhypercall handle, opened on first use.
 	 */
-	pthread_mutex_t			lock;		/* guards xcall */
+	pthread_mutex_t			lock;		/* xcall, restricted */
 	xencall_handle			*xcall;
 	int				use_hypercall;	/* Linux fell back */
 	int				restricted;	/* no hypercall route */

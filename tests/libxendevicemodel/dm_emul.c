@@ -509,12 +509,14 @@ ATF_TC_BODY(restrict_handle, tc)
 
 	ATF_REQUIRE(other > 0);
 	if (XENEMU_DIALECT == XENEMU_NETBSD) {
-		/* No restriction in the kernel: refused, and closed. */
+		/*
+		 * No restriction in the kernel: refused, logged, and the
+		 * handle left as it was (the caller decides).
+		 */
 		ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), -1);
 		ATF_CHECK_EQ(errno, EOPNOTSUPP);
 		DM_CHECK_LOGGED(&logger, 0, EOPNOTSUPP);
-		ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), -1);
-		ATF_CHECK_EQ(errno, EPERM);
+		ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), 0);
 		done(dmod);
 		return;
 	}
@@ -533,6 +535,59 @@ ATF_TC_BODY(restrict_handle, tc)
 	done(dmod);
 }
 
+/*
+ * A restriction the kernel refuses changes nothing: the handle still
+ * reaches every domain, through the ioctl and through the hypercall route
+ * (populate_ram, the Linux fallback), and can be restricted later.
+ */
+ATF_TC_WITHOUT_HEAD(restrict_fails);
+ATF_TC_BODY(restrict_fails, tc)
+{
+	xendevicemodel_handle *dmod = setup();
+	int other = xenemu_domain_create(16);
+	xen_pfn_t gfn = 0x100;
+	unsigned int vcpus, n;
+	int err = XENEMU_DIALECT == XENEMU_NETBSD ? EOPNOTSUPP : EFAULT;
+
+	ATF_REQUIRE(other > 0);
+	n = logger.messages;
+	if (XENEMU_DIALECT != XENEMU_NETBSD)
+		ATF_REQUIRE_EQ(xenemu_fail_op("ioctl:IOCTL_PRIVCMD_RESTRICT", 1,
+		    EFAULT), 0);
+	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), -1);
+	ATF_CHECK_EQ(errno, err);
+	DM_CHECK_LOGGED(&logger, n, err);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), 0);
+	/* The hypercall route is open: the emulator's ENOSYS, not EPERM. */
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, other, 1, &gfn), -1);
+	ATF_CHECK_EQ(errno, ENOSYS);
+	if (XENEMU_DIALECT == XENEMU_LINUX) {
+		/* A kernel before 4.11: no RESTRICT, no DM_OP either. */
+		ATF_REQUIRE_EQ(xenemu_fail_op("ioctl:IOCTL_PRIVCMD_RESTRICT", 1,
+		    ENOTTY), 0);
+		ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), -1);
+		ATF_CHECK_EQ(errno, EOPNOTSUPP);
+		ATF_REQUIRE_EQ(xenemu_fail_op("ioctl:IOCTL_PRIVCMD_DM_OP", 1,
+		    ENOTTY), 0);
+		ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), 0);
+		ATF_CHECK(dmod->xcall != NULL);		/* fell back */
+		done(dmod);
+		return;
+	}
+	if (XENEMU_DIALECT == XENEMU_NETBSD) {
+		done(dmod);
+		return;
+	}
+	/* Now the kernel agrees: restricted, hypercall route closed. */
+	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), 0);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 1, &gfn), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+	done(dmod);
+}
+
 ATF_TC_WITHOUT_HEAD(restrict_all);
 ATF_TC_BODY(restrict_all, tc)
 {
@@ -542,10 +597,17 @@ ATF_TC_BODY(restrict_all, tc)
 
 	ATF_REQUIRE(other > 0);
 	ATF_CHECK_EQ(xentoolcore_restrict_all((domid_t)domid), 0);
+	/* Success, even where the handle is made useless: nothing logged. */
+	ATF_CHECK_EQ_MSG(logger.messages, 0, "logged: %s", logger.last);
 	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
 	ATF_CHECK_EQ(errno, EPERM);
 	if (XENEMU_DIALECT != XENEMU_NETBSD)
 		ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
+	else {
+		/* Useless: its own domain is refused too. */
+		ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), -1);
+		ATF_CHECK_EQ(errno, EPERM);
+	}
 	done(dmod);
 }
 
@@ -576,7 +638,10 @@ ATF_TC_BODY(populate_ram, tc)
 	ATF_CHECK_EQ(h.unlocked_bufs, 0);
 	ATF_CHECK_EQ(xenemu_hypercall_count(), hc + 1);
 	/* Restricted: refused before any hypercall. */
-	(void)xendevicemodel_restrict(dmod, domid);
+	if (XENEMU_DIALECT == XENEMU_NETBSD)	/* made useless */
+		ATF_REQUIRE_EQ(xentoolcore_restrict_all((domid_t)domid), 0);
+	else
+		ATF_REQUIRE_EQ(xendevicemodel_restrict(dmod, domid), 0);
 	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 3, gfns), -1);
 	ATF_CHECK_EQ(errno, EPERM);
 	ATF_CHECK_EQ(xenemu_hypercall_count(), hc + 1);
@@ -595,6 +660,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, device_errors);
 	ATF_TP_ADD_TC(tp, hypercall_route);
 	ATF_TP_ADD_TC(tp, restrict_handle);
+	ATF_TP_ADD_TC(tp, restrict_fails);
 	ATF_TP_ADD_TC(tp, restrict_all);
 	ATF_TP_ADD_TC(tp, populate_ram);
 	return atf_no_error();
