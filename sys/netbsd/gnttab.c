@@ -116,17 +116,17 @@ gnttab_os_map(xengnttab_handle *h, uint32_t count,
 	/*
 	 * Fault every page in now.  The kernel reports a page it could not
 	 * map (a bad or read-only grant) as ENOMEM: that is our EINVAL.
-	 * EAGAIN is only the wiring limit: the check is skipped.
+	 * EAGAIN (the wiring limit) leaves the grants unchecked, so the
+	 * range is not handed out either: the front end tries again, a
+	 * bounded number of times.
 	 */
 	if (mlock(addr, len) == -1) {
-		if (errno != EAGAIN) {
-			saved = errno == ENOMEM ? EINVAL : errno;
-			drop_range(addr, len);
-			errno = saved;
-			return NULL;
-		}
-	} else
-		(void)munlock(addr, len);
+		saved = errno == ENOMEM ? EINVAL : errno;
+		drop_range(addr, len);
+		errno = saved;
+		return NULL;
+	}
+	(void)munlock(addr, len);
 	*cookie = 0;
 	return addr;
 }
