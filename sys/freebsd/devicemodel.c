@@ -59,7 +59,13 @@ xendevicemodel_os_restrict(xendevicemodel_handle *dmod, domid_t domid)
 
 	if (ioctl(dmod->fd, IOCTL_PRIVCMD_RESTRICT, &dom) == 0)
 		return 0;
-	if (errno == ENOTTY)
+	/*
+	 * The driver reports a handle already restricted to another domain
+	 * as a negated EINVAL; a driver without RESTRICT answers ENOSYS.
+	 */
+	if (errno < 0)
+		errno = -errno;
+	if (errno == ENOTTY || errno == ENOSYS)
 		errno = EOPNOTSUPP;
 	return -1;
 }

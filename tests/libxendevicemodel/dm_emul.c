@@ -505,7 +505,7 @@ ATF_TC_BODY(restrict_handle, tc)
 {
 	xendevicemodel_handle *dmod = setup();
 	int other = xenemu_domain_create(16);
-	unsigned int vcpus;
+	unsigned int vcpus, n;
 
 	ATF_REQUIRE(other > 0);
 	if (XENEMU_DIALECT == XENEMU_NETBSD) {
@@ -522,6 +522,17 @@ ATF_TC_BODY(restrict_handle, tc)
 	}
 	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), 0);
 	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+	/*
+	 * The same domain again is fine; another is EINVAL (FreeBSD's
+	 * driver says -EINVAL: the caller still sees EINVAL), logged.
+	 */
+	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), 0);
+	n = logger.messages;
+	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, other), -1);
+	ATF_CHECK_EQ(errno, EINVAL);
+	DM_CHECK_LOGGED(&logger, n, EINVAL);
 	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
 	ATF_CHECK_EQ(errno, EPERM);
 	if (XENEMU_DIALECT == XENEMU_LINUX) {
