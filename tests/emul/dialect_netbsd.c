@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sys/netbsd/xen_ioctl.h"
@@ -50,7 +51,39 @@ netbsd_name(enum xe_kind kind, unsigned long req)
 	return ("unknown");
 }
 
-/* The grant mapping replaces the caller's pages at va. */
+/*
+ * The protection of the caller's range at va, as the kernel reads it from
+ * the map entry (here from the host's /proc/self/maps); -1 if unknown.
+ */
+static int
+range_prot(const void *va)
+{
+	unsigned long lo, hi;
+	char perm[8], line[512];
+	FILE *fp;
+	int prot = -1;
+
+	if ((fp = fopen("/proc/self/maps", "re")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perm) != 3)
+			continue;
+		if ((uintptr_t)va >= lo && (uintptr_t)va < hi) {
+			prot = (perm[0] == 'r' ? PROT_READ : 0) |
+			    (perm[1] == 'w' ? PROT_WRITE : 0);
+			break;
+		}
+	}
+	fclose(fp);
+	return (prot);
+}
+
+/*
+ * The grant mapping replaces the caller's pages at va, with their
+ * protection: a read-only grant in a writable range cannot be mapped.
+ * (The kernel finds that out at the first fault, which the backend's
+ * mlock() makes at once; here the ioctl fails, as for a bad ref.)
+ */
 static long
 map_gref(struct ioctl_gntdev_mmap_grant_ref *mg)
 {
@@ -58,7 +91,7 @@ map_gref(struct ioctl_gntdev_mmap_grant_ref *mg)
 	struct xe_gmap *g;
 	struct xe_map *m;
 	unsigned int i;
-	int prot = PROT_READ | PROT_WRITE;
+	int prot;
 	long r;
 
 	if (mg->count == 0 || mg->va == NULL ||
@@ -66,15 +99,20 @@ map_gref(struct ioctl_gntdev_mmap_grant_ref *mg)
 		return (-EINVAL);
 	if (mg->refs == NULL)
 		return (-EFAULT);
+	if ((prot = range_prot(mg->va)) == 0)
+		return (-EINVAL);	/* no access at all */
 	if ((g = xe_gmap_new(NULL, 0, mg->count)) == NULL)
 		return (-ENOMEM);
 	for (i = 0; i < mg->count; i++) {
 		g->dom[i] = (uint16_t)mg->refs[i].domid;
 		g->ref[i] = mg->refs[i].ref;
-		if ((gr = xe_grant_get(g->dom[i], g->ref[i])) != NULL &&
-		    gr->readonly)
+		/* Range unknown: as before, read-only grants map read-only. */
+		if (prot == -1 && (gr = xe_grant_get(g->dom[i],
+		    g->ref[i])) != NULL && gr->readonly)
 			prot = PROT_READ;
 	}
+	if (prot == -1)
+		prot = PROT_READ | PROT_WRITE;
 	xe_unmap_tracking((uintptr_t)mg->va, (size_t)mg->count * XE_PG);
 	if ((r = xe_gmap_map_foreign(g, mg->va, prot)) != 0) {
 		xe_gmap_release(g);
