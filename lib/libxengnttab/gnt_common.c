@@ -28,9 +28,9 @@ xengnt__log(struct xengntdev_handle *h, int errnoval, const char *fmt, ...)
 }
 
 /*
- * Sleep before retry number attempt (1, 2, ...): 1 ms doubling, so the
- * XENGNT_EAGAIN_TRIES attempts take at most about a quarter second.
- * Returns 0 to retry, -1 when the attempts are used up.
+ * Sleep after attempt number attempt (1, 2, ...) failed: 1 ms doubling,
+ * so the XENGNT_EAGAIN_TRIES (8) attempts sleep 1 + 2 + ... + 64 = 127 ms
+ * in all.  Returns 0 to retry, -1 when the attempts are used up.
  */
 int
 xengnt__eagain_wait(unsigned attempt)
