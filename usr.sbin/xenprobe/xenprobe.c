@@ -41,6 +41,7 @@
 #define MAX_ROUNDS	100000
 #define BUDGET_US	100000	/* and until this much time has passed */
 #define PAGE		4096
+#define NO_SUCH_DOMAIN	0x7FE0	/* below the reserved ids, never created */
 
 enum verdict { OK, ABSENT, BROKEN };
 static const char *const verdict_name[] = { "ok", "absent", "BROKEN" };
@@ -420,83 +421,144 @@ out:
 	xenforeignmemory_close(fm);
 }
 
+/*
+ * dm_op reaches Xen when Xen answers it: on the caller itself with EPERM
+ * (Xen never lets a domain be its own device model), on a domain that
+ * does not exist with ESRCH.  Any other answer is a fault on the way.
+ */
 static void
 probe_dm_op(void)
 {
 	xendevicemodel_handle *dm;
 	unsigned int vcpus = 0;
 	double t0, t;
-	int rc, err;
+	int rc_self, err_self, rc_none, err_none;
 
 	if ((dm = xendevicemodel_open(logger, 0)) == NULL) {
 		report("dm_op", judge(errno), -1, "open: %s", strerror(errno));
 		return;
 	}
 	t0 = now_us();
-	rc = xendevicemodel_nr_vcpus(dm, self_domid, &vcpus);
-	err = errno;
-	t = now_us() - t0;
-	if (rc == 0)
-		report("dm_op", OK, t, "nr_vcpus(%u) = %u", self_domid, vcpus);
-	else if (err == EPERM || err == EINVAL || err == ESRCH ||
-	    err == EOPNOTSUPP)
-		/* Reached Xen, which has no device model work for us. */
-		report("dm_op", OK, t, "reaches Xen (nr_vcpus on dom%u: %s)",
-		    self_domid, strerror(err));
+	rc_self = xendevicemodel_nr_vcpus(dm, self_domid, &vcpus);
+	err_self = errno;
+	rc_none = xendevicemodel_nr_vcpus(dm, NO_SUCH_DOMAIN, &vcpus);
+	err_none = errno;
+	t = (now_us() - t0) / 2;
+	if (rc_self == -1 && judge(err_self) == ABSENT)
+		report("dm_op", ABSENT, t, "nr_vcpus on dom%u: %s", self_domid,
+		    strerror(err_self));
+	else if (rc_self == -1 && err_self == EPERM && rc_none == -1 &&
+	    err_none == ESRCH)
+		report("dm_op", OK, t, "reaches Xen: nr_vcpus on dom%u (self) "
+		    "EPERM, on dom%u (none) ESRCH", self_domid, NO_SUCH_DOMAIN);
 	else
-		report("dm_op", judge(err), t, "%s", strerror(err));
+		report("dm_op", BROKEN, t, "nr_vcpus on dom%u (self): %s, on "
+		    "dom%u (none): %s; want EPERM and ESRCH", self_domid,
+		    rc_self == 0 ? "succeeded" : strerror(err_self),
+		    NO_SUCH_DOMAIN, rc_none == 0 ? "succeeded" :
+		    strerror(err_none));
 	xendevicemodel_close(dm);
 }
 
+/* What the restricting child found, sent back through a pipe. */
+struct restrict_result {
+	int	stage;		/* RS_* */
+	int	err;		/* errno at that stage */
+	double	us;		/* xentoolcore_restrict_all() */
+};
+enum { RS_OK, RS_OPEN, RS_BEFORE, RS_RESTRICT, RS_AFTER };
+
 /*
- * Restriction is one-way, so it is tried in a child: restricted to
- * another domain, the child must no longer reach its own memory.
+ * Restriction is one-way, so it is tried in a child.  Unrestricted, a
+ * dm_op on a missing domain reaches Xen (ESRCH); restricted to another
+ * domain, the same call must be refused (EPERM) before it gets there.
  */
 static void
-probe_restrict(xencall_handle *xc)
+probe_restrict(void)
 {
+	struct restrict_result res;
+	domid_t other = (domid_t)(self_domid + 1);
 	pid_t pid;
-	int status;
+	ssize_t n;
+	int status, fds[2];
 
+	if (other == NO_SUCH_DOMAIN)
+		other++;
 	fflush(stdout);
-	if ((pid = fork()) == -1) {
-		report("restrict (in a child)", BROKEN, -1, "fork: %s",
+	if (pipe(fds) == -1 || (pid = fork()) == -1) {
+		report("restrict (in a child)", BROKEN, -1, "pipe/fork: %s",
 		    strerror(errno));
 		return;
 	}
 	if (pid == 0) {
-		xenforeignmemory_handle *fm = xenforeignmemory_open(logger, 0);
-		xendevicemodel_handle *dm = xendevicemodel_open(logger, 0);
+		xendevicemodel_handle *dm;
 		unsigned int vcpus;
+		double t0;
+		int err;
 
-		if (fm == NULL || dm == NULL)
-			_exit(3);
-		if (xentoolcore_restrict_all(self_domid + 1) < 0)
-			_exit(errno == EOPNOTSUPP || errno == ENOTTY ? 4 : 5);
-		/* Restricted to another domain: ours must be refused. */
-		if (xendevicemodel_nr_vcpus(dm, self_domid, &vcpus) == 0 ||
-		    errno != EPERM)
-			_exit(6);
+		close(fds[0]);
+		memset(&res, 0, sizeof(res));
+		if ((dm = xendevicemodel_open(logger, 0)) == NULL) {
+			res.stage = RS_OPEN;
+			res.err = errno;
+		} else if ((err = xendevicemodel_nr_vcpus(dm, NO_SUCH_DOMAIN,
+		    &vcpus) == 0 ? 0 : errno) != ESRCH) {
+			res.stage = RS_BEFORE;
+			res.err = err;
+		} else {
+			t0 = now_us();
+			if (xentoolcore_restrict_all(other) < 0) {
+				res.stage = RS_RESTRICT;
+				res.err = errno;
+			}
+			res.us = now_us() - t0;
+			if (res.stage == RS_OK && (err = xendevicemodel_nr_vcpus(
+			    dm, NO_SUCH_DOMAIN, &vcpus) == 0 ? 0 : errno) !=
+			    EPERM) {
+				res.stage = RS_AFTER;
+				res.err = err;
+			}
+		}
+		if (write(fds[1], &res, sizeof(res)) != (ssize_t)sizeof(res))
+			_exit(1);
 		_exit(0);
 	}
-	(void)xc;
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+	close(fds[1]);
+	do
+		n = read(fds[0], &res, sizeof(res));
+	while (n == -1 && errno == EINTR);
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0 || n != (ssize_t)sizeof(res)) {
 		report("restrict (in a child)", BROKEN, -1, "child died");
 		return;
 	}
-	switch (WEXITSTATUS(status)) {
-	case 0:
-		report("restrict (in a child)", OK, -1,
-		    "restrict_all to dom%u, then dm_op on dom%u: EPERM",
-		    self_domid + 1, self_domid);
+	switch (res.stage) {
+	case RS_OK:
+		report("restrict (in a child)", OK, res.us, "restrict_all to "
+		    "dom%u, then dm_op on dom%u: ESRCH before, EPERM after",
+		    other, NO_SUCH_DOMAIN);
 		break;
-	case 4:
-		report("restrict (in a child)", ABSENT, -1,
-		    "kernel has no restrict operation");
+	case RS_OPEN:
+		report("restrict (in a child)", judge(res.err), -1, "open: %s",
+		    strerror(res.err));
+		break;
+	case RS_BEFORE:
+		report("restrict (in a child)", judge(res.err), -1,
+		    "unrestricted dm_op on dom%u: %s, not ESRCH",
+		    NO_SUCH_DOMAIN, res.err == 0 ? "succeeded" :
+		    strerror(res.err));
+		break;
+	case RS_RESTRICT:
+		report("restrict (in a child)", res.err == EOPNOTSUPP ||
+		    res.err == ENOTTY ? ABSENT : BROKEN, res.us,
+		    "restrict_all to dom%u: %s", other, strerror(res.err));
 		break;
 	default:
-		report("restrict (in a child)", BROKEN, -1, "child status %d",
-		    WEXITSTATUS(status));
+		report("restrict (in a child)", BROKEN, res.us, "after "
+		    "restrict_all to dom%u, dm_op on dom%u: %s, not EPERM",
+		    other, NO_SUCH_DOMAIN, res.err == 0 ? "succeeded" :
+		    strerror(res.err));
 	}
 }
 
@@ -506,7 +568,7 @@ probe_kexec(void)
 	xenkexec_handle *xk;
 	uint64_t start = 0, size = 0;
 	double t0, t;
-	int rc;
+	int rc, err;
 
 	if ((xk = xenkexec_open(logger, 0)) == NULL) {
 		report("kexec get_range(Xen)", judge(errno), -1, "open: %s",
@@ -515,13 +577,18 @@ probe_kexec(void)
 	}
 	t0 = now_us();
 	rc = xenkexec_get_range(xk, XENKEXEC_RANGE_MA_XEN, 0, &start, &size);
+	err = errno;
 	t = now_us() - t0;
 	if (rc == 0)
 		report("kexec get_range(Xen)", OK, t, "%#llx + %#llx",
 		    (unsigned long long)start, (unsigned long long)size);
+	else if (err == EPERM)
+		/* Xen lets only the hardware domain (and XSM policy) in. */
+		report("kexec get_range(Xen)", ABSENT, t, "not permitted here "
+		    "(not the hardware domain, or refused by XSM policy)");
 	else
-		report("kexec get_range(Xen)", judge(errno), t, "%s",
-		    strerror(errno));
+		report("kexec get_range(Xen)", judge(err), t, "%s",
+		    strerror(err));
 	xenkexec_close(xk);
 }
 
@@ -575,7 +642,7 @@ main(int argc, char **argv)
 	probe_foreign(xc);
 	probe_dm_op();
 	probe_kexec();
-	probe_restrict(xc);
+	probe_restrict();
 	xencall_close(xc);
 	printf("verdict: %d checks, %d broken\n", checks, broken);
 	xtl_logger_destroy(logger);
