@@ -1361,6 +1361,10 @@ xe_gnt_share(struct xe_gmap *g, uint16_t dom, int writable, uint32_t *out)
 	int e;
 
 	g->readonly = !writable;
+	if (xe_eagain_take()) {
+		g->count = 0;
+		return (-EAGAIN);
+	}
 	for (i = 0; i < g->count; i++) {
 		if ((e = xe_batch_fault(i)) != 0) {
 			ref = -e;

@@ -150,6 +150,8 @@ void	xenemu_fail_nth(unsigned int n, int err);	/* 1: the next */
 int	xenemu_fail_op(const char *what, unsigned int nth, int err);
 void	xenemu_fail_batch_at(unsigned int index, int err);
 void	xenemu_short_io(unsigned int bytes);
+/* The next `times' grant maps and grant shares fail with EAGAIN, and
+ * foreign-map frames report paged out (ENOENT). */
 void	xenemu_eagain(unsigned int times);
 void	xenemu_fail_clear(void);
 

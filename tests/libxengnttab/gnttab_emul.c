@@ -553,13 +553,17 @@ ATF_TC_BODY(max_grants, tc)
 	finish();
 }
 
+/* Attempts in all at a busy grant (xengnttab(3)). */
+#define XENGNT_TRIES	8
+
 ATF_TC_WITHOUT_HEAD(eagain);
 ATF_TC_BODY(eagain, tc)
 {
 	xengnttab_handle *t;
 	xengntshr_handle *s;
+	struct xenemu_grant_info gi;
 	struct timespec t0, t1;
-	uint32_t ref;
+	uint32_t ref, sref[2];
 	uint16_t d;
 	void *p;
 	double secs;
@@ -588,6 +592,27 @@ ATF_TC_BODY(eagain, tc)
 	xenemu_eagain(0);
 	xenemu_fail_clear();
 	ATF_CHECK_EQ(maps_of(d, ref), 0);
+	/* Sharing too: a few busy answers ridden out, ... */
+	xenemu_eagain(XENGNT_TRIES - 1);
+	p = xengntshr_share_pages(s, d, 2, sref, 1);
+	ATF_CHECK_MSG(p != NULL, "share after %d EAGAIN: %s",
+	    XENGNT_TRIES - 1, strerror(errno));
+	if (p != NULL) {
+		ATF_CHECK_EQ(xenemu_grant_info(0, sref[1], &gi), 0);
+		ATF_CHECK_EQ(xengntshr_unshare(s, p, 2), 0);
+	}
+	/* ... one more is one too many: EAGAIN, nothing left shared. */
+	xenemu_eagain(XENGNT_TRIES);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	errno = 0;
+	ATF_CHECK(xengntshr_share_pages(s, d, 2, sref, 1) == NULL);
+	ATF_CHECK_EQ(errno, EAGAIN);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ATF_CHECK_MSG(secs < 2.0, "share gave up after %.2f s", secs);
+	ATF_CHECK(logged("xengntshr_share_pages"));
+	xenemu_eagain(0);
 	if (XENEMU_DIALECT == XENEMU_NETBSD) {
 		/*
 		 * The wiring that checks the grants hits the mlock limit
