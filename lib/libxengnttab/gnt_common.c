@@ -63,7 +63,7 @@ xengnt__open(struct xentoollog_logger *logger, unsigned open_flags,
     int sharing)
 {
 	struct xengntdev_handle *h;
-	int saved;
+	int rc, saved;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
@@ -87,8 +87,11 @@ xengnt__open(struct xentoollog_logger *logger, unsigned open_flags,
 		saved = EINVAL;
 		goto fail;
 	}
-	if (pthread_mutex_init(&h->lock, NULL) != 0) {
+	if ((rc = pthread_mutex_init(&h->lock, NULL)) != 0) {
 		saved = ENOMEM;
+		xengnt__log(h, saved, "%s_open: cannot initialise the handle's "
+		    "lock: %s", sharing ? "xengntshr" : "xengnttab",
+		    strerror(rc));
 		goto fail;
 	}
 	if ((sharing ? gntshr_os_open(h) : gnttab_os_open(h)) == -1) {
