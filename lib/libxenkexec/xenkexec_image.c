@@ -82,6 +82,39 @@ raw_status(xenkexec_handle *xk, int type)
 	return rc < 0 ? -1 : rc != 0;
 }
 
+/*
+ * The second load of a replacement failed: the new image is loaded while
+ * Xen's status bit reads "not loaded", so a later unload would be
+ * skipped.  Unload it; where the bit flips, that leaves it reading
+ * "loaded" over an empty slot, and a second unload brings both back to
+ * "not loaded".  0 when nothing is loaded and the status agrees, else -1
+ * with errno set (not logged).  Called with state_lock held.
+ */
+static int
+unload_replacement(xenkexec_handle *xk, int type)
+{
+	struct xk_kexec_type t;
+	int st;
+
+	memset(&t, 0, sizeof(t));
+	t.type = (uint8_t)type;
+	if (kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t), 0) < 0)
+		return -1;
+	if ((st = raw_status(xk, type)) < 0)
+		return -1;
+	if (st == 0)
+		return 0;
+	if (kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t), 0) < 0)
+		return -1;
+	if ((st = raw_status(xk, type)) < 0)
+		return -1;
+	if (st != 0) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
 int
 xenkexec__range(xenkexec_handle *xk, int range, int nr, uint64_t *start,
     uint64_t *size)
@@ -233,7 +266,7 @@ xenkexec_load(xenkexec_handle *xk, int type, uint16_t arch,
 	struct xk_kexec_load load;
 	void *data[XENKEXEC_MAX_SEGMENTS];
 	unsigned int i;
-	int rc = -1, e = 0, loaded;
+	int rc = -1, e = 0, e2, loaded, undone;
 
 	if (check_type(xk, "load", type) < 0)
 		return -1;
@@ -287,12 +320,30 @@ xenkexec_load(xenkexec_handle *xk, int type, uint16_t arch,
 		    (unsigned long long)entry_maddr);
 		goto out;
 	}
-	/* Replaced a loaded image: load again to set the status bit back. */
+	/*
+	 * Replaced a loaded image: load again to set the status bit back.
+	 * Should that fail, the old image is gone already: unload the new
+	 * one too rather than leave it loaded behind a status that says
+	 * otherwise, and fail.
+	 */
 	if (loaded && kexec_op(xk, XK_KEXEC_CMD_kexec_load, &load,
-	    sizeof(load), 0) < 0)
-		xenkexec__log(xk, XTL_WARN, errno, "load: the %s image is "
-		    "loaded, but Xen's status will read as not loaded",
-		    type_name(type));
+	    sizeof(load), 0) < 0) {
+		e = errno;
+		undone = unload_replacement(xk, type) == 0;
+		e2 = errno;
+		pthread_mutex_unlock(&state_lock);
+		if (!undone)
+			xenkexec__log(xk, XTL_ERROR, e2, "load: cannot unload "
+			    "the %s image again: Xen's status query may read "
+			    "\"not loaded\" while one is loaded",
+			    type_name(type));
+		xenkexec__err(xk, e, "load: the %s image replaced the loaded "
+		    "one, but loading it a second time (to keep Xen's status "
+		    "query right) failed; %s", type_name(type), undone ?
+		    "unloaded it: no image of this type is loaded" :
+		    "it may still be loaded");
+		goto out;
+	}
 	pthread_mutex_unlock(&state_lock);
 	rc = 0;
 out:
