@@ -192,40 +192,50 @@ struct xendm_op {
 };
 
 /*
- * One buffer descriptor of the raw hypercall (struct xen_dm_op_buf): a
- * guest handle and a xen_ulong_t size.  Both are 64-bit on the 64-bit x86
- * and Arm ABIs, 32-bit on 32-bit x86; on 32-bit Arm a 64-bit slot holds a
- * 32-bit pointer.
+ * Guest handles and xen_ulong_t, as Xen's public headers lay them out for
+ * the caller's ABI: a pointer and an unsigned long on x86 (32- and
+ * 64-bit) and 64-bit Arm; on 32-bit Arm a 64-bit slot holding a 32-bit
+ * pointer, and a 64-bit xen_ulong_t.  Xen frame numbers (xen_pfn_t) are
+ * 64-bit on Arm whatever the caller's word size.
  */
 #if defined(__arm__)
-struct xendm_hc_buf {
-	union {
-		void		*p;
-		uint64_t	q;
-	} h;
-	uint64_t	size;
-};
+typedef union {
+	void		*p;
+	uint64_t	q;
+} xendm_handle;
+typedef uint64_t	xendm_ulong;
+typedef uint64_t	xendm_pfn;
 
 static inline void
-xendm_hc_buf_set(struct xendm_hc_buf *d, void *p, size_t size)
+xendm_handle_set(xendm_handle *h, void *p)
 {
-	d->h.q = 0;
-	d->h.p = p;
-	d->size = size;
+	h->q = 0;
+	h->p = p;
 }
 #else
+typedef void		*xendm_handle;
+typedef unsigned long	xendm_ulong;
+typedef unsigned long	xendm_pfn;
+
+static inline void
+xendm_handle_set(xendm_handle *h, void *p)
+{
+	*h = p;
+}
+#endif
+
+/* One buffer descriptor of the raw hypercall (struct xen_dm_op_buf). */
 struct xendm_hc_buf {
-	void		*h;
-	unsigned long	size;
+	xendm_handle	h;
+	xendm_ulong	size;
 };
 
 static inline void
 xendm_hc_buf_set(struct xendm_hc_buf *d, void *p, size_t size)
 {
-	d->h = p;
+	xendm_handle_set(&d->h, p);
 	d->size = size;
 }
-#endif
 
 /*
  * memory_op (Xen's public memory.h), for xendevicemodel_populate_ram():
@@ -236,11 +246,22 @@ xendm_hc_buf_set(struct xendm_hc_buf *d, void *p, size_t size)
 #define XENDM_XENMEM_populate_physmap	6
 
 struct xendm_memory_reservation {
-	xen_pfn_t	*extent_start;	/* guest handle */
-	unsigned long	nr_extents;	/* xen_ulong_t */
+	xendm_handle	extent_start;	/* xendm_pfn[] */
+	xendm_ulong	nr_extents;
 	unsigned int	extent_order;
 	unsigned int	mem_flags;
 	domid_t		domid;
 };
+
+/* Layouts checked where they are known: LP64 and 32-bit Arm. */
+#if defined(__LP64__) || defined(__arm__)
+typedef char xendm_hc_buf_is_16_bytes[
+    sizeof(struct xendm_hc_buf) == 16 ? 1 : -1];
+typedef char xendm_reservation_is_32_bytes[
+    sizeof(struct xendm_memory_reservation) == 32 &&
+    offsetof(struct xendm_memory_reservation, nr_extents) == 8 &&
+    offsetof(struct xendm_memory_reservation, extent_order) == 16 &&
+    offsetof(struct xendm_memory_reservation, domid) == 24 ? 1 : -1];
+#endif
 
 #endif /* XENDEVICEMODEL_DM_OP_H */

@@ -19,17 +19,21 @@ reservation_op(xendevicemodel_handle *dmod, unsigned int cmd, domid_t domid,
     uint32_t nr, const xen_pfn_t *gfns)
 {
 	struct xendm_memory_reservation *res;
-	xen_pfn_t *frames;
+	xendm_pfn *frames;
+	uint32_t i;
 	long rc = -1;
 	int serrno;
 
 	res = xencall_alloc_buffer(dmod->xcall, sizeof(*res));
-	frames = xencall_alloc_buffer(dmod->xcall, (size_t)nr * sizeof(*gfns));
+	frames = xencall_alloc_buffer(dmod->xcall,
+	    (size_t)nr * sizeof(*frames));
 	if (res == NULL || frames == NULL)
 		goto out;
-	memcpy(frames, gfns, (size_t)nr * sizeof(*gfns));
+	/* Element by element: Xen's frame numbers may be wider than ours. */
+	for (i = 0; i < nr; i++)
+		frames[i] = gfns[i];
 	memset(res, 0, sizeof(*res));
-	res->extent_start = frames;
+	xendm_handle_set(&res->extent_start, frames);
 	res->nr_extents = nr;
 	res->domid = domid;
 	rc = xencall2(dmod->xcall, XENDM_HYPERVISOR_memory_op, cmd,
