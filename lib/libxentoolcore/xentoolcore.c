@@ -12,11 +12,28 @@
 #include "xenlibs_cdefs.h"
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
 static Xentoolcore__Active_Handle *registry_head;
+
+/*
+ * A child may close its inherited handles, and closing deregisters: hold
+ * the lock across fork() so that the child never inherits it locked by a
+ * thread that does not exist there.
+ */
+static void registry_lock_take(void) { pthread_mutex_lock(&registry_lock); }
+static void registry_lock_give(void) { pthread_mutex_unlock(&registry_lock); }
+
+static void
+registry_init(void)
+{
+	pthread_atfork(registry_lock_take, registry_lock_give,
+	    registry_lock_give);
+}
 
 XENLIBS_EXPORT void
 xentoolcore__register_active_handle(Xentoolcore__Active_Handle *ah)
 {
+	pthread_once(&registry_once, registry_init);
 	pthread_mutex_lock(&registry_lock);
 	ah->entry.next = registry_head;
 	if (registry_head != NULL)
@@ -53,7 +70,7 @@ xentoolcore_restrict_all(domid_t domid)
 	 */
 	pthread_mutex_lock(&registry_lock);
 	for (ah = registry_head; ah != NULL; ah = ah->entry.next) {
-		if (ah->restrict_callback(ah, domid) < 0) {
+		if (ah->restrict_callback(ah, domid) != 0) {
 			saved = errno;
 			rc = -1;
 			break;

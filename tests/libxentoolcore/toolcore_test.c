@@ -9,7 +9,9 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <xentoolcore_internal.h>
@@ -20,6 +22,7 @@ struct fake_handle {
 	int				calls;
 	domid_t				domid;
 	int				fail_errno;	/* 0: succeed */
+	int				fail_rc;	/* returned on failure */
 	int				*order;		/* call order log */
 	int				*next_slot;
 	int				id;
@@ -37,7 +40,7 @@ fake_restrict(Xentoolcore__Active_Handle *ah, domid_t domid)
 		h->order[(*h->next_slot)++] = h->id;
 	if (h->fail_errno != 0) {
 		errno = h->fail_errno;
-		return -1;
+		return h->fail_rc != 0 ? h->fail_rc : -1;
 	}
 	return 0;
 }
@@ -128,6 +131,86 @@ ATF_TC_BODY(stops_at_first_failure, tc)
 		xentoolcore__deregister_active_handle(&h[i].ah);
 }
 
+ATF_TC_WITHOUT_HEAD(positive_failure_stops);
+ATF_TC_BODY(positive_failure_stops, tc)
+{
+	struct fake_handle h[2];
+	int i;
+
+	/* Any non-zero answer is a failure, not only -1. */
+	for (i = 0; i < 2; i++) {
+		fake_init(&h[i], i);
+		h[i].fail_errno = EACCES;
+		h[i].fail_rc = 1;
+		xentoolcore__register_active_handle(&h[i].ah);
+	}
+	errno = 0;
+	ATF_CHECK_EQ(xentoolcore_restrict_all(4), -1);
+	ATF_CHECK_EQ(errno, EACCES);
+	ATF_CHECK_EQ(h[0].calls + h[1].calls, 1);
+	for (i = 0; i < 2; i++)
+		xentoolcore__deregister_active_handle(&h[i].ah);
+}
+
+static volatile int churn_stop;
+
+static void *
+churn_until_stopped(void *arg)
+{
+	struct fake_handle h;
+
+	(void)arg;
+	while (!churn_stop) {
+		fake_init(&h, 7);
+		xentoolcore__register_active_handle(&h.ah);
+		xentoolcore__deregister_active_handle(&h.ah);
+	}
+	return NULL;
+}
+
+#define FORKS	300
+
+ATF_TC(fork_while_registering);
+ATF_TC_HEAD(fork_while_registering, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a child can close (deregister) "
+	    "inherited handles while another parent thread was registering");
+	atf_tc_set_md_var(tc, "timeout", "120");
+}
+ATF_TC_BODY(fork_while_registering, tc)
+{
+	struct fake_handle inherited;
+	pthread_t t;
+	pid_t pid;
+	int i, status, hung = 0;
+
+	fake_init(&inherited, 1);
+	xentoolcore__register_active_handle(&inherited.ah);
+	churn_stop = 0;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, churn_until_stopped, NULL), 0);
+	for (i = 0; i < FORKS; i++) {
+		pid = fork();
+		ATF_REQUIRE(pid != -1);
+		if (pid == 0) {
+			/* Killed by the alarm if the registry lock is stuck. */
+			alarm(5);
+			xentoolcore__deregister_active_handle(&inherited.ah);
+			_exit(xentoolcore_restrict_all(1) == 0 ? 0 : 1);
+		}
+		ATF_REQUIRE_EQ(waitpid(pid, &status, 0), pid);
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+			hung++;
+			break;
+		} else
+			ATF_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	churn_stop = 1;
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	xentoolcore__deregister_active_handle(&inherited.ah);
+	ATF_CHECK_EQ_MSG(hung, 0, "child %d of %d hung on the registry lock",
+	    i + 1, FORKS);
+}
+
 #define THREADS	4
 #define ROUNDS	2000
 
@@ -211,7 +294,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, empty_registry);
 	ATF_TP_ADD_TC(tp, restrict_reaches_every_handle);
 	ATF_TP_ADD_TC(tp, stops_at_first_failure);
+	ATF_TP_ADD_TC(tp, positive_failure_stops);
 	ATF_TP_ADD_TC(tp, concurrent_register);
+	ATF_TP_ADD_TC(tp, fork_while_registering);
 	ATF_TP_ADD_TC(tp, dup2_null);
 	return atf_no_error();
 }
