@@ -46,21 +46,26 @@ erase_progress(struct xentoollog_logger_stdiostream *s)
 	}
 }
 
-static void
+/* Returns the columns printed, which a redrawn progress line must count. */
+static int
 print_prefix(struct xentoollog_logger_stdiostream *s)
 {
 	char date[64];
 	struct tm tm;
 	time_t now;
+	int width = 0, n;
 
 	if (s->flags & XTL_STDIOSTREAM_SHOW_DATE) {
 		now = time(NULL);
 		if (localtime_r(&now, &tm) != NULL &&
-		    strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", &tm) > 0)
-			fprintf(s->f, "%s ", date);
+		    strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", &tm) > 0 &&
+		    (n = fprintf(s->f, "%s ", date)) > 0)
+			width += n;
 	}
-	if (s->flags & XTL_STDIOSTREAM_SHOW_PID)
-		fprintf(s->f, "[%lu] ", (unsigned long)getpid());
+	if ((s->flags & XTL_STDIOSTREAM_SHOW_PID) &&
+	    (n = fprintf(s->f, "[%lu] ", (unsigned long)getpid())) > 0)
+		width += n;
+	return width;
 }
 
 static void
@@ -105,10 +110,11 @@ stdiostream_progress(xentoollog_logger *logger, const char *context,
 	xentoollog_level level;
 	int width;
 
-	if (s->flags & XTL_STDIOSTREAM_HIDE_PROGRESS)
-		return;
-	if (percent == s->last_percent)
-		return;
+	/* The stream's lock also guards the progress state below. */
+	flockfile(s->f);
+	if ((s->flags & XTL_STDIOSTREAM_HIDE_PROGRESS) ||
+	    percent == s->last_percent)
+		goto out;
 	/* A new task (done back at 0) or a big step is worth a line. */
 	if (percent < s->last_percent || done == 0 ||
 	    percent >= s->last_percent + PROGRESS_STEP || percent == 100)
@@ -116,18 +122,18 @@ stdiostream_progress(xentoollog_logger *logger, const char *context,
 	else
 		level = XTL_DETAIL;
 	if (level < s->min_level)
-		return;
+		goto out;
 	s->last_percent = percent;
 
 	if (!use_cr(s)) {
-		print_message(logger, XTL_PROGRESS, context, "%s: %lu/%lu  %3d%%",
+		/* A small step is labelled detail, as it is filtered. */
+		print_message(logger, level, context, "%s: %lu/%lu  %3d%%",
 		    doing_what, done, total, percent);
-		return;
+		goto out;
 	}
-	flockfile(s->f);
 	fputc('\r', s->f);
-	print_prefix(s);
-	width = fprintf(s->f, "%s%s%s: %lu/%lu  %3d%%",
+	width = print_prefix(s);
+	width += fprintf(s->f, "%s%s%s: %lu/%lu  %3d%%",
 	    context ? context : "", context ? ": " : "", doing_what, done,
 	    total, percent);
 	/* Blank what is left of a longer previous line. */
@@ -140,6 +146,7 @@ stdiostream_progress(xentoollog_logger *logger, const char *context,
 	} else
 		s->line_width = width > s->line_width ? width : s->line_width;
 	fflush(s->f);
+out:
 	funlockfile(s->f);
 }
 
@@ -166,8 +173,20 @@ xtl_createlogger_stdiostream(FILE *f, xentoollog_level min_level,
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((flags & XTL_STDIOSTREAM_PROGRESS_USE_CR) &&
+	    (flags & XTL_STDIOSTREAM_PROGRESS_NO_CR)) {
+		fprintf(f, "xentoollog: progress cannot both use and not use "
+		    "carriage returns\n");
+		errno = EINVAL;
 		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		/* There is no logger yet: the stream is the place to say so. */
+		fprintf(f, "xentoollog: cannot allocate a logger: %s\n",
+		    strerror(errno));
+		errno = ENOMEM;
+		return NULL;
+	}
 	s->vtable.vmessage = stdiostream_vmessage;
 	s->vtable.progress = stdiostream_progress;
 	s->vtable.destroy = stdiostream_destroy;
@@ -191,6 +210,15 @@ XENLIBS_EXPORT void
 xtl_stdiostream_adjust_flags(xentoollog_logger_stdiostream *s,
     unsigned set_flags, unsigned clear_flags)
 {
-	if (s != NULL)
-		s->flags = (s->flags & ~clear_flags) | set_flags;
+	if (s == NULL)
+		return;
+	flockfile(s->f);
+	s->flags = (s->flags & ~clear_flags) | set_flags;
+	/* Hiding progress takes a half-drawn line off the screen too. */
+	if (s->flags & XTL_STDIOSTREAM_HIDE_PROGRESS) {
+		erase_progress(s);
+		s->last_percent = -1;
+		fflush(s->f);
+	}
+	funlockfile(s->f);
 }

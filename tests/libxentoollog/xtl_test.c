@@ -3,11 +3,14 @@
  * libxentoollog: levels, flags, progress on a pipe and on a pty, custom
  * loggers through the vtable.
  */
+#define _XOPEN_SOURCE	700	/* posix_openpt() and friends */
 #include <atf-c.h>
 #include <errno.h>
-#include <pty.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <xentoollog.h>
@@ -68,14 +71,15 @@ ATF_TC_BODY(message_format, tc)
 	struct capture c;
 	xentoollog_logger_stdiostream *s = capture_open(&c, XTL_DEBUG, 0);
 	xentoollog_logger *l = (xentoollog_logger *)s;
+	char want[256];
 
 	xtl_log(l, XTL_ERROR, ENOENT, "ctx", "hello %d", 42);
 	xtl_log(l, XTL_INFO, -1, NULL, "no context");
 	xtl_log(l, XTL_DEBUG, 0, "c", "errno zero");
-	ATF_CHECK_STREQ(capture_text(&c),
-	    "ctx: error: hello 42: No such file or directory\n"
+	snprintf(want, sizeof(want), "ctx: error: hello 42: %s\n"
 	    "info: no context\n"
-	    "c: debug: errno zero: Success\n");
+	    "c: debug: errno zero: %s\n", strerror(ENOENT), strerror(0));
+	ATF_CHECK_STREQ(capture_text(&c), want);
 	capture_close(&c, s);
 }
 
@@ -171,7 +175,10 @@ ATF_TC_BODY(progress_sparse, tc)
 	s = capture_open(&c, XTL_DETAIL, 0);
 	for (i = 0; i <= 100; i++)
 		xtl_progress((xentoollog_logger *)s, "ctx", "copying", i, 100);
-	ATF_CHECK(strstr(capture_text(&c), "copying: 1/100    1%\n") != NULL);
+	/* Small steps carry the level that lets them through. */
+	ATF_CHECK(strstr(capture_text(&c),
+	    "ctx: detail: copying: 1/100    1%\n") != NULL);
+	ATF_CHECK(strstr(c.buf, "ctx: progress: copying: 0/100    0%\n") != NULL);
 	capture_close(&c, s);
 
 	/* Hidden progress prints nothing; messages still appear. */
@@ -234,6 +241,27 @@ ATF_TC_BODY(progress_through_pipe, tc)
 	ATF_CHECK_EQ(n, 21);
 }
 
+/* A pty in raw mode, by POSIX calls only; the slave opened for writing. */
+static FILE *
+open_pty(int *master)
+{
+	struct termios raw;
+	const char *name;
+	int slave;
+	FILE *f;
+
+	ATF_REQUIRE((*master = posix_openpt(O_RDWR | O_NOCTTY)) >= 0);
+	ATF_REQUIRE(grantpt(*master) == 0 && unlockpt(*master) == 0);
+	ATF_REQUIRE((name = ptsname(*master)) != NULL);
+	ATF_REQUIRE((slave = open(name, O_RDWR | O_NOCTTY)) >= 0);
+	ATF_REQUIRE(tcgetattr(slave, &raw) == 0);
+	raw.c_oflag &= ~(tcflag_t)OPOST;	/* bytes as written */
+	raw.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
+	ATF_REQUIRE(tcsetattr(slave, TCSANOW, &raw) == 0);
+	ATF_REQUIRE((f = fdopen(slave, "w")) != NULL);
+	return f;
+}
+
 /* Read what a pty master has, until the slave side has been quiet. */
 static size_t
 drain(int fd, char *buf, size_t size)
@@ -250,18 +278,14 @@ drain(int fd, char *buf, size_t size)
 ATF_TC_WITHOUT_HEAD(progress_tty_redraws);
 ATF_TC_BODY(progress_tty_redraws, tc)
 {
-	char buf[8192];
-	int master, slave;
+	char buf[8192], want[256];
+	const char *line = "ctx: again: 50/100   50%";
+	int master;
 	FILE *f;
 	xentoollog_logger_stdiostream *s;
-	struct termios raw;
 	unsigned long i;
 
-	ATF_REQUIRE(openpty(&master, &slave, NULL, NULL, NULL) == 0);
-	ATF_REQUIRE(tcgetattr(slave, &raw) == 0);
-	cfmakeraw(&raw);
-	ATF_REQUIRE(tcsetattr(slave, TCSANOW, &raw) == 0);
-	ATF_REQUIRE((f = fdopen(slave, "w")) != NULL);
+	f = open_pty(&master);
 	s = xtl_createlogger_stdiostream(f, XTL_PROGRESS, 0);
 	ATF_REQUIRE(s != NULL);
 	for (i = 0; i <= 100; i += 10)
@@ -278,9 +302,77 @@ ATF_TC_BODY(progress_tty_redraws, tc)
 	ATF_CHECK(strstr(buf, "\rctx: copying: 50/100   50%") != NULL);
 	ATF_CHECK(strstr(buf, "\rctx: copying: 100/100  100%\n") != NULL);
 	ATF_CHECK(strstr(buf, "progress:") == NULL);
-	/* A message erases an unfinished progress line before printing. */
-	ATF_CHECK(strstr(buf, "50%\r") != NULL);
-	ATF_CHECK(strstr(buf, "\rctx: error: after\n") != NULL);
+	/* A message blanks an unfinished progress line before printing. */
+	snprintf(want, sizeof(want), "\r%s\r%*s\rctx: error: after\n", line,
+	    (int)strlen(line), "");
+	ATF_CHECK_MSG(strstr(buf, want) != NULL, "no erase before the message");
+}
+
+ATF_TC_WITHOUT_HEAD(progress_redraw_widths);
+ATF_TC_BODY(progress_redraw_widths, tc)
+{
+	struct capture c;
+	xentoollog_logger_stdiostream *s;
+	char want[256], pid[32];
+	int n;
+
+	/* A shorter line blanks what is left of a longer one. */
+	s = capture_open(&c, XTL_PROGRESS, XTL_STDIOSTREAM_PROGRESS_USE_CR);
+	xtl_progress((xentoollog_logger *)s, "c", "a-long-name", 10, 100);
+	xtl_progress((xentoollog_logger *)s, "c", "s", 20, 100);
+	n = (int)strlen("c: a-long-name: 10/100   10%") -
+	    (int)strlen("c: s: 20/100   20%");
+	snprintf(want, sizeof(want), "\rc: s: 20/100   20%%%*s", n, "");
+	ATF_CHECK_MSG(strstr(capture_text(&c), want) != NULL, "%s", c.buf);
+	/* Destroying the logger ends the unfinished line. */
+	xtl_logger_destroy((xentoollog_logger *)s);
+	fflush(c.f);
+	ATF_CHECK(c.len > 0 && c.buf[c.len - 1] == '\n');
+	fclose(c.f);
+	free(c.buf);
+
+	/* The process ID before a redrawn line is blanked with it. */
+	s = capture_open(&c, XTL_PROGRESS,
+	    XTL_STDIOSTREAM_PROGRESS_USE_CR | XTL_STDIOSTREAM_SHOW_PID);
+	xtl_progress((xentoollog_logger *)s, "c", "w", 50, 100);
+	xtl_log((xentoollog_logger *)s, XTL_ERROR, -1, "c", "m");
+	n = snprintf(pid, sizeof(pid), "[%lu] ", (unsigned long)getpid());
+	snprintf(want, sizeof(want), "\r%sc: w: 50/100   50%%\r%*s\r%sc: error: m\n",
+	    pid, n + (int)strlen("c: w: 50/100   50%"), "", pid);
+	ATF_CHECK_STREQ(capture_text(&c), want);
+	capture_close(&c, s);
+
+	/* Hiding progress erases a line drawn in place. */
+	s = capture_open(&c, XTL_PROGRESS, XTL_STDIOSTREAM_PROGRESS_USE_CR);
+	xtl_progress((xentoollog_logger *)s, "c", "w", 50, 100);
+	xtl_stdiostream_adjust_flags(s, XTL_STDIOSTREAM_HIDE_PROGRESS, 0);
+	xtl_progress((xentoollog_logger *)s, "c", "w", 60, 100);
+	snprintf(want, sizeof(want), "\rc: w: 50/100   50%%\r%*s\r",
+	    (int)strlen("c: w: 50/100   50%"), "");
+	ATF_CHECK_STREQ(capture_text(&c), want);
+	capture_close(&c, s);
+}
+
+ATF_TC_WITHOUT_HEAD(create_errors);
+ATF_TC_BODY(create_errors, tc)
+{
+	struct capture c;
+
+	errno = 0;
+	ATF_CHECK(xtl_createlogger_stdiostream(NULL, XTL_INFO, 0) == NULL);
+	ATF_CHECK_EQ(errno, EINVAL);
+
+	/* Contradictory flags: refused, and said on the stream. */
+	c.f = open_memstream(&c.buf, &c.len);
+	ATF_REQUIRE(c.f != NULL);
+	errno = 0;
+	ATF_CHECK(xtl_createlogger_stdiostream(c.f, XTL_INFO,
+	    XTL_STDIOSTREAM_PROGRESS_USE_CR |
+	    XTL_STDIOSTREAM_PROGRESS_NO_CR) == NULL);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK(strstr(capture_text(&c), "xentoollog:") != NULL);
+	fclose(c.f);
+	free(c.buf);
 }
 
 ATF_TC_WITHOUT_HEAD(progress_cr_flags);
@@ -379,6 +471,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, progress_through_pipe);
 	ATF_TP_ADD_TC(tp, progress_tty_redraws);
 	ATF_TP_ADD_TC(tp, progress_cr_flags);
+	ATF_TP_ADD_TC(tp, progress_redraw_widths);
+	ATF_TP_ADD_TC(tp, create_errors);
 	ATF_TP_ADD_TC(tp, custom_logger);
 	return atf_no_error();
 }
