@@ -15,9 +15,11 @@
 typedef uint16_t domid_t;
 #endif
 
-#ifndef __XEN_PUBLIC_ARCH_X86_XEN_H__
-#ifndef __XEN_PUBLIC_ARCH_ARM_H__
-typedef unsigned long xen_pfn_t;
+#if !defined(__XEN_PUBLIC_ARCH_X86_XEN_H__) && !defined(__XEN_PUBLIC_ARCH_ARM_H__)
+#if defined(__arm__) || defined(__aarch64__)
+typedef uint64_t xen_pfn_t;		/* Xen's arch-arm.h: 64 bits on both */
+#else
+typedef unsigned long xen_pfn_t;	/* Xen's arch-x86/xen.h */
 #endif
 #endif
 
