@@ -34,11 +34,17 @@ released() {
 	    "$(atf_get_srcdir)/released.txt" | sort -u
 }
 
-# Every name a manual page documents in an .Nm, .Fn or .Fo line.
+# The functions lib$1's manual pages declare: .Fn and .Fo lines in the
+# SYNOPSIS of every page whose LIBRARY section names lib$1 (macros such as
+# XTL_NEW_LOGGER, in capitals, are not symbols).
 documented() {
-	cat "$(prefix)"/share/man/man3/*.3 2>/dev/null |
-	    sed -n 's/^\.\(Nm\|Fn\|Fo\)[ \t]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\).*/\2/p' |
-	    sort -u
+	awk -v lib="lib$1" '
+	    FNR == 1 { inlib = 0; insyn = 0 }
+	    /^\.Sh LIBRARY/ { getline
+		if ($1 == lib || $1 == lib ",") inlib = 1 }
+	    /^\.Sh / { insyn = ($2 == "SYNOPSIS") }
+	    inlib && insyn && /^\.(Fn|Fo)[ \t]/ && $2 !~ /^[A-Z0-9_]+$/ {
+		print $2 }' "$(prefix)"/share/man/man3/*.3 | sort -u
 }
 
 check_symbols() {
@@ -50,7 +56,7 @@ check_symbols() {
 	exported "$so" > exported
 	mapped "$(atf_get_srcdir)/lib$lib.map" > mapped
 	released "$lib" > released
-	documented > documented
+	documented "$lib" > documented
 	if ! diff -u mapped exported > d1; then
 		echo "exported symbols differ from lib$lib.map:"; cat d1; fail=1
 	fi
@@ -61,8 +67,12 @@ check_symbols() {
 	fi
 	awk '{ print $2 }' exported | sort -u > names
 	if ! comm -23 names documented > undoc || [ -s undoc ]; then
-		echo "exported but not documented in share/man/man3:"
+		echo "exported but in no SYNOPSIS of a lib$lib page in man3:"
 		cat undoc; fail=1
+	fi
+	if ! comm -13 names documented > unexported || [ -s unexported ]; then
+		echo "in a lib$lib page's SYNOPSIS but not exported:"
+		cat unexported; fail=1
 	fi
 	[ -s exported ] || { echo "exports nothing"; fail=1; }
 	[ $fail -eq 0 ] || atf_fail "lib$lib breaks its symbol contract"
@@ -183,7 +193,7 @@ pkgconfig_body() {
 atf_init_test_cases() {
 	for lib in $LIBS; do
 		eval "symbols_$lib""_head() {
-			atf_set descr 'lib$lib: exports == version map == released nodes == documented'
+			atf_set descr 'lib$lib: exports == version map == released nodes == functions its pages declare'
 			atf_set require.progs readelf
 		}
 		symbols_$lib""_body() { check_symbols $lib; }
