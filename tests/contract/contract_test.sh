@@ -145,6 +145,52 @@ headers_with_xen_body() {
 	[ $fail -eq 0 ] || atf_fail "a header clashes with Xen's xen/xen.h"
 }
 
+atf_test_case constants
+constants_head() {
+	atf_set "descr" "every constant a public header shares with Xen 4.17's has Xen's value"
+	atf_set "require.progs" "cc"
+	atf_set "require.files" "/usr/include/xentoollog.h /usr/include/xendevicemodel.h"
+}
+constants_body() {
+	inc=$(prefix)/include fail=0 n=0
+	for h in xentoollog xentoolcore xencall xenevtchn xengnttab \
+	    xenforeignmemory xendevicemodel; do
+		# Valued object-like macros (ours and the shared types
+		# header's), printed where defined; enumerators, always.
+		sed -n 's/^#define[ \t]\{1,\}\([A-Za-z_][A-Za-z0-9_]*\)[ \t]\{1,\}[^ \t].*/\1/p' \
+		    "$inc/$h.h" "$inc/xenlibs_types.h" | sort -u > macros
+		awk '/enum[ \t]*[A-Za-z_]*[ \t]*\{/ { e = 1; next }
+		     e && /\}/ { e = 0 }
+		     e { sub(/^[ \t]*/, ""); sub(/[ \t,=].*/, "")
+			 if ($0 != "") print }' "$inc/$h.h" > enums
+		{ printf '#include <stdio.h>\n#include <stdint.h>\n#include <%s.h>\n' "$h"
+		  echo 'int main(void) {'
+		  while read -r c; do
+			printf '#ifdef %s\nprintf("%s %%lld\\n", (long long)(%s));\n#endif\n' \
+			    "$c" "$c" "$c"
+		  done < macros
+		  while read -r c; do
+			printf 'printf("%s %%lld\\n", (long long)(%s));\n' "$c" "$c"
+		  done < enums
+		  echo 'return 0; }'; } > c.c
+		cc -I"$inc" -o ours c.c 2> err ||
+		    { echo "$h (ours):"; cat err; fail=1; continue; }
+		cc -D__XEN_TOOLS__ -o theirs c.c 2> err ||
+		    { echo "$h (Xen 4.17's):"; cat err; fail=1; continue; }
+		./ours | sort > ours.txt
+		./theirs | sort > theirs.txt
+		# Every constant Xen's header has, ours has with the same value.
+		if [ -n "$(comm -13 ours.txt theirs.txt)" ]; then
+			echo "$h: differs from Xen 4.17's (< ours, > Xen's):"
+			diff ours.txt theirs.txt; fail=1
+		fi
+		n=$((n + $(wc -l < theirs.txt)))
+	done
+	echo "$n constants compared"
+	[ $n -ge 50 ] || atf_fail "only $n constants compared"
+	[ $fail -eq 0 ] || atf_fail "a constant differs from Xen 4.17's headers"
+}
+
 atf_test_case manlint
 manlint_head() {
 	atf_set "descr" "mandoc -Tlint -Wstyle is clean on the installed pages"
@@ -207,6 +253,7 @@ atf_init_test_cases() {
 	done
 	atf_add_test_case headers
 	atf_add_test_case headers_with_xen
+	atf_add_test_case constants
 	atf_add_test_case manlint
 	atf_add_test_case pkgconfig
 }
