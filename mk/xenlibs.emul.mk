@@ -30,13 +30,13 @@ CFLAGS+=	-I${SRCTOP}/lib/lib${d}
 .endfor
 .for s in ${_EMUL_FE.${l}}
 emul_fe_${s:R}.o: ${_EMUL_DIR.${l}}/${s}
-	${CC} -I${_EMUL_DIR.${l}} ${CFLAGS} -c ${.ALLSRC} -o ${.TARGET}
+	${CC} -I${_EMUL_DIR.${l}} ${CFLAGS} -c ${.ALLSRC:M*.c:O:u} -o ${.TARGET}
 _EMUL_FE_OBJS+=	emul_fe_${s:R}.o
 .endfor
 .for os in ${EMUL_OSES}
 .if !empty(_EMUL_BE.${l})
 emul_${os}_${_EMUL_BE.${l}}.o: ${SRCTOP}/sys/${os}/${_EMUL_BE.${l}}.c
-	${CC} -I${_EMUL_DIR.${l}} ${CFLAGS} -c ${.ALLSRC} -o ${.TARGET}
+	${CC} -I${_EMUL_DIR.${l}} ${CFLAGS} -c ${.ALLSRC:M*.c:O:u} -o ${.TARGET}
 _EMUL_BE_OBJS.${os}+=	emul_${os}_${_EMUL_BE.${l}}.o
 .endif
 .endfor
@@ -49,7 +49,7 @@ _EMUL_LDADD=	${OBJTOP}/tests/emul/libxenemu.a \
 .for os in ${EMUL_OSES}
 .for t in ${EMUL_TESTS}
 ${t}_${os}.o: ${t}.c
-	${CC} ${CFLAGS} -DXENEMU_DIALECT=XENEMU_${os:tu} -c ${.ALLSRC} -o ${.TARGET}
+	${CC} ${CFLAGS} -DXENEMU_DIALECT=XENEMU_${os:tu} -c ${.ALLSRC:M*.c:O:u} -o ${.TARGET}
 ${t}_${os}: ${t}_${os}.o ${_EMUL_BE_OBJS.${os}} ${_EMUL_FE_OBJS}
 	${CC} ${LDFLAGS} -o ${.TARGET} ${.ALLSRC} ${_EMUL_LDADD} \
 	    -latf-c ${_TEST_RPATH}

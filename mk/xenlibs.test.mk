@@ -16,6 +16,13 @@
 TESTSDIR?=	${TESTSBASE}/${.CURDIR:T}
 .PATH:		${.CURDIR}
 CFLAGS+=	-I${.CURDIR} -I${SRCTOP}/tests/lib
+# Each object records the headers it read (<obj>.d), so that changing one
+# (xenemu.h, xenlibs_test.h, a library's private.h) rebuilds what uses it.
+CFLAGS+=	-MD -MP
+_DEPFILES!=	cd ${.OBJDIR} && ls *.d 2>/dev/null || true
+.for d in ${_DEPFILES}
+.-include "${.OBJDIR}/${d}"
+.endfor
 .for d in ${LIBDEPS}
 CFLAGS+=	-I${SRCTOP}/lib/lib${d}
 _TEST_LIBS+=	-L${OBJTOP}/lib/lib${d} -l${d}
