@@ -43,6 +43,7 @@ xe_sim_init(void)
 	strcpy(xe_sim.extraversion, ".0");
 	xe_sim.sysctl_version = XE_SYSCTL_INTERFACE_VERSION;
 	xe_sim.nr_cpus = 4;
+	xe_sim.max_ram_page = TOTAL_PAGES;
 	xe_sim.crash_start = CRASH_START;
 	xe_sim.crash_size = CRASH_SIZE;
 
@@ -455,7 +456,7 @@ hc_memory_op(const uint64_t a[5])
 
 	switch (a[0] & XE_MEMOP_CMD_MASK) {
 	case XE_XENMEM_maximum_ram_page:
-		return ((long)TOTAL_PAGES);
+		return ((long)xe_sim.max_ram_page);
 	case XE_XENMEM_current_reservation:
 	case XE_XENMEM_maximum_reservation:
 		if ((domid = gbuf(a[1], sizeof(*domid))) == NULL)
@@ -856,6 +857,10 @@ xe_dm_op(uint16_t domid, unsigned int n, void *const *ptr, const size_t *size)
 	rec->op = op.op;
 	memcpy(rec->arg, ptr[0], size[0] < sizeof(rec->arg) ? size[0] :
 	    sizeof(rec->arg));
+	/* What the caller sent in buffer 1 (extents, bitmaps), before use. */
+	if (n > 1 && ptr[1] != NULL)
+		memcpy(rec->arg1, ptr[1], size[1] < sizeof(rec->arg1) ?
+		    size[1] : sizeof(rec->arg1));
 	if ((d = xe_dom_get(domid)) == NULL || domid == 0 ||
 	    domid == XE_DOMID_SELF)
 		return (rec->ret = -ESRCH);
@@ -1225,6 +1230,14 @@ xenemu_set_nr_cpus(unsigned int n)
 {
 	pthread_mutex_lock(&xe_lock);
 	xe_sim.nr_cpus = n > 0 ? n : 1;
+	pthread_mutex_unlock(&xe_lock);
+}
+
+void
+xenemu_set_max_ram_page(uint64_t pfn)
+{
+	pthread_mutex_lock(&xe_lock);
+	xe_sim.max_ram_page = pfn;
 	pthread_mutex_unlock(&xe_lock);
 }
 

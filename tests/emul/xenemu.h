@@ -98,6 +98,8 @@ int	xenemu_evtchn_state(uint16_t domid, uint32_t port,
 void	xenemu_set_version(uint32_t version, const char *extraversion);
 void	xenemu_set_sysctl_version(uint32_t);
 void	xenemu_set_nr_cpus(unsigned int);
+/* memory_op maximum_ram_page's answer (default 4 GiB of frames). */
+void	xenemu_set_max_ram_page(uint64_t);
 void	xenemu_set_crash_range(uint64_t start, uint64_t size);
 
 struct xenemu_hypercall {
@@ -116,6 +118,7 @@ struct xenemu_dm_op {
 	unsigned int	nr_bufs;
 	size_t		size[4];	/* of the first four buffers */
 	uint8_t		arg[32];	/* first bytes of buffer 0 */
+	uint8_t		arg1[64];	/* first bytes of buffer 1 */
 	long		ret;
 };
 int	xenemu_last_dm_op(struct xenemu_dm_op *);

@@ -265,6 +265,7 @@ struct xe_sim {
 	char		extraversion[16];
 	uint32_t	sysctl_version;
 	unsigned int	nr_cpus;
+	uint64_t	max_ram_page;
 	uint64_t	crash_start, crash_size;
 	int		kexec_loaded[2];
 	struct xenemu_hypercall	last_hc;

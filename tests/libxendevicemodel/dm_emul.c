@@ -107,6 +107,25 @@ field(const struct xenemu_dm_op *d, size_t off, size_t len)
 #define F32(d, off)	field(&(d), (off), 4)
 #define F64(d, off)	field(&(d), (off), 8)
 
+/* A field of buffer 1 (its first 64 bytes), as the caller sent it. */
+static uint64_t
+field1(const struct xenemu_dm_op *d, size_t off, size_t len)
+{
+	uint32_t v32;
+	uint64_t v64;
+
+	ATF_REQUIRE(off + len <= sizeof(d->arg1));
+	if (len == 4) {
+		memcpy(&v32, d->arg1 + off, 4);
+		return v32;
+	}
+	memcpy(&v64, d->arg1 + off, 8);
+	return v64;
+}
+
+#define A1_32(d, off)	field1(&(d), (off), 4)
+#define A1_64(d, off)	field1(&(d), (off), 8)
+
 /* The descriptor the handle issues dm_op through. */
 static int
 dm_fd(xendevicemodel_handle *dmod)
@@ -307,6 +326,7 @@ ATF_TC_BODY(memory_ops, tc)
 	struct xen_dm_op_modified_memory_extent ext[3];
 	unsigned long bitmap[4];
 	struct xenemu_dm_op d;
+	unsigned int i;
 
 	ATF_CHECK_EQ(xendevicemodel_set_mem_type(dmod, domid, HVMMEM_ram_ro,
 	    0x123456789ULL, 17), 0);
@@ -339,6 +359,10 @@ ATF_TC_BODY(memory_ops, tc)
 	ATF_CHECK_EQ(F32(d, 8), 1);		/* nr_extents */
 	ATF_CHECK_EQ(F32(d, 12), 0);		/* opaque */
 	ATF_CHECK_EQ(d.size[1], 16);
+	/* The one extent as sent: nr, pad, first_pfn. */
+	ATF_CHECK_EQ(A1_32(d, 0), 9);
+	ATF_CHECK_EQ(A1_32(d, 4), 0);
+	ATF_CHECK_EQ(A1_64(d, 8), 0x777);
 	memset(ext, 0, sizeof(ext));
 	ext[0].first_pfn = 1; ext[0].nr = 2;
 	ext[1].first_pfn = 3; ext[1].nr = 4;
@@ -348,6 +372,11 @@ ATF_TC_BODY(memory_ops, tc)
 	d = last(11, 2);
 	ATF_CHECK_EQ(F32(d, 8), 3);
 	ATF_CHECK_EQ(d.size[1], 3 * 16);
+	for (i = 0; i < 3; i++) {
+		ATF_CHECK_EQ(A1_32(d, 16 * i), ext[i].nr);
+		ATF_CHECK_EQ(A1_32(d, 16 * i + 4), 0);
+		ATF_CHECK_EQ(A1_64(d, 16 * i + 8), ext[i].first_pfn);
+	}
 
 	ATF_CHECK_EQ(xendevicemodel_relocate_memory(dmod, domid, 5,
 	    0x11111ULL, 0x22222ULL), 0);

@@ -336,6 +336,10 @@ ATF_TC_BODY(result_2L, tc)
 	r = xencall2L(h, HC_xen_version, XENVER_version, 0);
 	/* Every kernel delivers the whole result, Linux's through a long. */
 	ATF_CHECK_EQ(r, 0x87654321L);
+	/* And one above 32 bits: a frame number of a machine past 16 TiB. */
+	xenemu_set_max_ram_page(0x123456789ULL);
+	r = xencall2L(h, HC_memory_op, XENMEM_maximum_ram_page, 0);
+	ATF_CHECK_EQ(r, 0x123456789L);
 	ATF_CHECK_EQ(xencall_close(h), 0);
 	finish();
 }
