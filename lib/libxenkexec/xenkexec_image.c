@@ -70,15 +70,22 @@ kexec_op(xenkexec_handle *xk, unsigned int cmd, void *arg, size_t len,
  */
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* A kexec_op whose argument is only the image type (status, unload). */
 static int
-raw_status(xenkexec_handle *xk, int type)
+type_op(xenkexec_handle *xk, unsigned int cmd, int type)
 {
 	struct xk_kexec_type t;
-	int rc;
 
 	memset(&t, 0, sizeof(t));
 	t.type = (uint8_t)type;
-	rc = kexec_op(xk, XK_KEXEC_CMD_kexec_status, &t, sizeof(t), 0);
+	return kexec_op(xk, cmd, &t, sizeof(t), 0);
+}
+
+static int
+raw_status(xenkexec_handle *xk, int type)
+{
+	int rc = type_op(xk, XK_KEXEC_CMD_kexec_status, type);
+
 	return rc < 0 ? -1 : rc != 0;
 }
 
@@ -93,26 +100,17 @@ raw_status(xenkexec_handle *xk, int type)
 static int
 unload_replacement(xenkexec_handle *xk, int type)
 {
-	struct xk_kexec_type t;
-	int st;
+	int tries, st;
 
-	memset(&t, 0, sizeof(t));
-	t.type = (uint8_t)type;
-	if (kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t), 0) < 0)
-		return -1;
-	if ((st = raw_status(xk, type)) < 0)
-		return -1;
-	if (st == 0)
-		return 0;
-	if (kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t), 0) < 0)
-		return -1;
-	if ((st = raw_status(xk, type)) < 0)
-		return -1;
-	if (st != 0) {
-		errno = EIO;
-		return -1;
+	for (tries = 0; tries < 2; tries++) {
+		if (type_op(xk, XK_KEXEC_CMD_kexec_unload, type) < 0 ||
+		    (st = raw_status(xk, type)) < 0)
+			return -1;
+		if (st == 0)
+			return 0;
 	}
-	return 0;
+	errno = EIO;
+	return -1;
 }
 
 int
@@ -360,21 +358,17 @@ out:
 XENLIBS_EXPORT int
 xenkexec_unload(xenkexec_handle *xk, int type)
 {
-	struct xk_kexec_type t;
 	int loaded, e;
 
 	if (check_type(xk, "unload", type) < 0)
 		return -1;
-	memset(&t, 0, sizeof(t));
-	t.type = (uint8_t)type;
 	pthread_mutex_lock(&state_lock);
 	/*
 	 * Nothing loaded: done (an unload would flip Xen's status bit).  A
 	 * Xen without the status query (-1) gets the unload.
 	 */
 	loaded = raw_status(xk, type);
-	if (loaded != 0 && kexec_op(xk, XK_KEXEC_CMD_kexec_unload, &t, sizeof(t),
-	    0) < 0) {
+	if (loaded != 0 && type_op(xk, XK_KEXEC_CMD_kexec_unload, type) < 0) {
 		e = errno;
 		pthread_mutex_unlock(&state_lock);
 		xenkexec__err(xk, e, "unload: %s image", type_name(type));
