@@ -529,6 +529,18 @@ ATF_TC_BODY(hypercall_route, tc)
 	done(dmod);
 }
 
+/* Restrict to domid: the handle then reaches domid, and other is EPERM. */
+static void
+restrict_and_check(xendevicemodel_handle *dmod, int other)
+{
+	unsigned int vcpus;
+
+	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), 0);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+}
+
 ATF_TC_WITHOUT_HEAD(restrict_handle);
 ATF_TC_BODY(restrict_handle, tc)
 {
@@ -549,10 +561,7 @@ ATF_TC_BODY(restrict_handle, tc)
 		done(dmod);
 		return;
 	}
-	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), 0);
-	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
-	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
-	ATF_CHECK_EQ(errno, EPERM);
+	restrict_and_check(dmod, other);
 	/*
 	 * The same domain again is fine; another is EINVAL (FreeBSD's
 	 * driver says -EINVAL: the caller still sees EINVAL), logged.
@@ -619,10 +628,7 @@ ATF_TC_BODY(restrict_fails, tc)
 		return;
 	}
 	/* Now the kernel agrees: restricted, hypercall route closed. */
-	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), 0);
-	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
-	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
-	ATF_CHECK_EQ(errno, EPERM);
+	restrict_and_check(dmod, other);
 	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 1, &gfn), -1);
 	ATF_CHECK_EQ(errno, EPERM);
 	done(dmod);
