@@ -553,6 +553,17 @@ ATF_TC_BODY(max_grants, tc)
 	finish();
 }
 
+/* Seconds since t0. */
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* Attempts in all at a busy grant (xengnttab(3)). */
 #define XENGNT_TRIES	8
 
@@ -562,7 +573,7 @@ ATF_TC_BODY(eagain, tc)
 	xengnttab_handle *t;
 	xengntshr_handle *s;
 	struct xenemu_grant_info gi;
-	struct timespec t0, t1;
+	struct timespec t0;
 	uint32_t ref, sref[2];
 	uint16_t d;
 	void *p;
@@ -584,9 +595,7 @@ ATF_TC_BODY(eagain, tc)
 	errno = 0;
 	ATF_CHECK(xengnttab_map_grant_ref(t, d, ref, PROT_READ) == NULL);
 	ATF_CHECK_EQ(errno, EAGAIN);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) +
-	    (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs = seconds_since(&t0);
 	ATF_CHECK_MSG(secs < 2.0, "gave up after %.2f s", secs);
 	ATF_CHECK(logged("attempts"));
 	xenemu_eagain(0);
@@ -607,9 +616,7 @@ ATF_TC_BODY(eagain, tc)
 	errno = 0;
 	ATF_CHECK(xengntshr_share_pages(s, d, 2, sref, 1) == NULL);
 	ATF_CHECK_EQ(errno, EAGAIN);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) +
-	    (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs = seconds_since(&t0);
 	ATF_CHECK_MSG(secs < 2.0, "share gave up after %.2f s", secs);
 	ATF_CHECK(logged("xengntshr_share_pages"));
 	xenemu_eagain(0);
