@@ -28,6 +28,28 @@ xengnt__log(struct xengntdev_handle *h, int errnoval, const char *fmt, ...)
 }
 
 /*
+ * The check at the top of every entry point but close: a NULL handle
+ * fails with EINVAL and logs nothing (there is no logger), a handle of
+ * the other kind fails with EINVAL and says so through its logger.
+ */
+int
+xengnt__check(struct xengntdev_handle *h, uint32_t kind, const char *fn)
+{
+	if (h == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (h->kind != kind) {
+		xengnt__log(h, EINVAL, "%s: the handle was not opened by %s",
+		    fn, kind == XENGNT_KIND_SHR ? "xengntshr_open" :
+		    "xengnttab_open");
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Sleep after attempt number attempt (1, 2, ...) failed: 1 ms doubling,
  * so the XENGNT_EAGAIN_TRIES (8) attempts sleep 1 + 2 + ... + 64 = 127 ms
  * in all.  Returns 0 to retry, -1 when the attempts are used up.
@@ -69,6 +91,7 @@ xengnt__open(struct xentoollog_logger *logger, unsigned open_flags,
 		return NULL;
 	h->fd = -1;
 	h->sharing = sharing;
+	h->kind = sharing ? XENGNT_KIND_SHR : XENGNT_KIND_TAB;
 	h->pid = getpid();
 	h->logger = logger;
 	if (logger == NULL) {

@@ -23,6 +23,8 @@ xengntshr_close(xengntshr_handle *xgs)
 XENLIBS_EXPORT int
 xengntshr_fd(xengntshr_handle *xgs)
 {
+	if (xengnt__check(xgs, XENGNT_KIND_SHR, __func__) == -1)
+		return -1;
 	return xgs->fd;
 }
 
@@ -70,6 +72,8 @@ xengntshr_share_pages(xengntshr_handle *xgs, uint32_t domid, int count,
 {
 	struct xengnt_notify none = { 0, 0, 0 };
 
+	if (xengnt__check(xgs, XENGNT_KIND_SHR, __func__) == -1)
+		return NULL;
 	return share(xgs, "xengntshr_share_pages", domid, count, refs,
 	    writable, &none);
 }
@@ -81,6 +85,8 @@ xengntshr_share_page_notify(xengntshr_handle *xgs, uint32_t domid,
 {
 	struct xengnt_notify nt = { 0, 0, 0 };
 
+	if (xengnt__check(xgs, XENGNT_KIND_SHR, __func__) == -1)
+		return NULL;
 	if (notify_offset < XENGNT_PAGE_SIZE) {
 		nt.action |= XENGNT_NOTIFY_CLEAR_BYTE;
 		nt.offset = notify_offset;
@@ -99,6 +105,8 @@ xengntshr_unshare(xengntshr_handle *xgs, void *start_address, uint32_t count)
 	struct xengnt_range *r;
 	int err;
 
+	if (xengnt__check(xgs, XENGNT_KIND_SHR, __func__) == -1)
+		return -1;
 	if ((r = xengnt__untrack(xgs, start_address, count, &err)) == NULL) {
 		xengnt__log(xgs, err, "xengntshr_unshare: %p is not the start "
 		    "of %u page(s) shared with this handle", start_address,

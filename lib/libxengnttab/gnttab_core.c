@@ -24,6 +24,8 @@ xengnttab_close(xengnttab_handle *xgt)
 XENLIBS_EXPORT int
 xengnttab_fd(xengnttab_handle *xgt)
 {
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
 	return xgt->fd;
 }
 
@@ -139,6 +141,9 @@ XENLIBS_EXPORT void *
 xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid, uint32_t ref,
     int prot)
 {
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return NULL;
+
 	return map_many(xgt, "xengnttab_map_grant_ref", 1, NULL, domid, &ref,
 	    prot);
 }
@@ -147,6 +152,9 @@ XENLIBS_EXPORT void *
 xengnttab_map_grant_refs(xengnttab_handle *xgt, uint32_t count,
     uint32_t *domids, uint32_t *refs, int prot)
 {
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return NULL;
+
 	if (domids == NULL) {
 		xengnt__log(xgt, EINVAL, "xengnttab_map_grant_refs: "
 		    "domids is NULL");
@@ -161,6 +169,9 @@ XENLIBS_EXPORT void *
 xengnttab_map_domain_grant_refs(xengnttab_handle *xgt, uint32_t count,
     uint32_t domid, uint32_t *refs, int prot)
 {
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return NULL;
+
 	return map_many(xgt, "xengnttab_map_domain_grant_refs", count, NULL,
 	    domid, refs, prot);
 }
@@ -173,6 +184,9 @@ xengnttab_map_grant_ref_notify(xengnttab_handle *xgt, uint32_t domid,
 	static const char fn[] = "xengnttab_map_grant_ref_notify";
 	struct xengnt_ref pair;
 	struct xengnt_notify nt = { 0, 0, 0 };
+
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return NULL;
 
 	if (check_domid(xgt, fn, domid) == -1)
 		return NULL;
@@ -204,6 +218,9 @@ xengnttab_unmap(xengnttab_handle *xgt, void *start_address, uint32_t count)
 	struct xengnt_range *r;
 	int err;
 
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
+
 	if ((r = xengnt__untrack(xgt, start_address, count, &err)) == NULL) {
 		xengnt__log(xgt, err, "xengnttab_unmap: %p is not the start of "
 		    "a mapping of %u page(s) made with this handle",
@@ -232,6 +249,9 @@ xengnttab_unmap(xengnttab_handle *xgt, void *start_address, uint32_t count)
 XENLIBS_EXPORT int
 xengnttab_set_max_grants(xengnttab_handle *xgt, uint32_t nr_grants)
 {
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
+
 	if (nr_grants == 0) {
 		xengnt__log(xgt, EINVAL, "xengnttab_set_max_grants: 0");
 		errno = EINVAL;
@@ -254,6 +274,9 @@ xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
 {
 	unsigned attempt;
 	int rc;
+
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
 
 	if (count == 0)
 		return 0;
@@ -280,6 +303,9 @@ xengnttab_dmabuf_exp_from_refs(xengnttab_handle *xgt, uint32_t domid,
 {
 	static const char fn[] = "xengnttab_dmabuf_exp_from_refs";
 
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
+
 	if (count == 0 || refs == NULL || fd == NULL ||
 	    (flags & ~(uint32_t)(GNTDEV_DMA_FLAG_WC |
 	    GNTDEV_DMA_FLAG_COHERENT)) != 0) {
@@ -302,6 +328,9 @@ XENLIBS_EXPORT int
 xengnttab_dmabuf_exp_wait_released(xengnttab_handle *xgt, uint32_t fd,
     uint32_t wait_to_ms)
 {
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
+
 	if (gnttab_os_dmabuf_exp_wait_released(xgt, fd, wait_to_ms) == -1) {
 		xengnt__log(xgt, errno, "xengnttab_dmabuf_exp_wait_released: "
 		    "fd %u", fd);
@@ -315,6 +344,9 @@ xengnttab_dmabuf_imp_to_refs(xengnttab_handle *xgt, uint32_t domid,
     uint32_t fd, uint32_t count, uint32_t *refs)
 {
 	static const char fn[] = "xengnttab_dmabuf_imp_to_refs";
+
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
 
 	if (count == 0 || refs == NULL) {
 		xengnt__log(xgt, EINVAL, "%s: bad argument", fn);
@@ -333,6 +365,9 @@ xengnttab_dmabuf_imp_to_refs(xengnttab_handle *xgt, uint32_t domid,
 XENLIBS_EXPORT int
 xengnttab_dmabuf_imp_release(xengnttab_handle *xgt, uint32_t fd)
 {
+	if (xengnt__check(xgt, XENGNT_KIND_TAB, __func__) == -1)
+		return -1;
+
 	if (gnttab_os_dmabuf_imp_release(xgt, fd) == -1) {
 		xengnt__log(xgt, errno, "xengnttab_dmabuf_imp_release: fd %u",
 		    fd);

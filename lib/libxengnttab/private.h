@@ -48,12 +48,21 @@ struct xengnt_range {
 	uint64_t		cookie;		/* the backend's: mmap offset */
 };
 
+/*
+ * Both public handle types are this structure (as in Xen), so the kind of
+ * a handle is a tag in it, checked by every entry point: a range of one
+ * kind is never handed to the other kind's backend function.
+ */
+#define XENGNT_KIND_TAB		0x67746162U	/* "gtab": xengnttab_open */
+#define XENGNT_KIND_SHR		0x67736872U	/* "gshr": xengntshr_open */
+
 struct xengntdev_handle {
 	Xentoolcore__Active_Handle	tc_ah;		/* must stay first */
+	uint32_t			kind;		/* XENGNT_KIND_* */
 	struct xentoollog_logger	*logger;
 	struct xentoollog_logger	*logger_tofree;
 	int				fd;
-	int				sharing;	/* xengntshr handle */
+	int				sharing;	/* kind == XENGNT_KIND_SHR */
 	pid_t				pid;		/* of the opener */
 	pthread_mutex_t			lock;		/* ranges, counts */
 	struct xengnt_range		*ranges;
@@ -98,6 +107,8 @@ struct xengntdev_handle *xengnt__open(struct xentoollog_logger *logger,
 int	xengnt__close(struct xengntdev_handle *h);
 void	xengnt__log(struct xengntdev_handle *h, int errnoval,
 	    const char *fmt, ...) __attribute__((__format__(__printf__, 3, 4)));
+int	xengnt__check(struct xengntdev_handle *h, uint32_t kind,
+	    const char *fn);
 int	xengnt__eagain_wait(unsigned attempt);
 int	xengnt__track(struct xengntdev_handle *h, void *addr, uint32_t count,
 	    uint64_t cookie);

@@ -313,16 +313,7 @@ ATF_TC_BODY(batch_bad_ref, tc)
 	finish();
 }
 
-ATF_TC_WITHOUT_HEAD(bad_args);
-ATF_TC_BODY(bad_args, tc)
-{
-	xengnttab_handle *t;
-	xengntshr_handle *s;
-	uint32_t ref, doms[1] = { 1 };
-
-	setup();
-	t = tab_open();
-	s = shr_open();
+/* The call fails with EINVAL. */
 #define EINVAL_NULL(call) do {						\
 		errno = 0;						\
 		ATF_CHECK((call) == NULL);				\
@@ -333,6 +324,17 @@ ATF_TC_BODY(bad_args, tc)
 		ATF_CHECK_EQ((call), -1);				\
 		ATF_CHECK_EQ(errno, EINVAL);				\
 	} while (0)
+
+ATF_TC_WITHOUT_HEAD(bad_args);
+ATF_TC_BODY(bad_args, tc)
+{
+	xengnttab_handle *t;
+	xengntshr_handle *s;
+	uint32_t ref, doms[1] = { 1 };
+
+	setup();
+	t = tab_open();
+	s = shr_open();
 	EINVAL_NULL(xengnttab_map_grant_refs(t, 0, doms, &ref, PROT_READ));
 	EINVAL_NULL(xengnttab_map_grant_refs(t, 1, NULL, &ref, PROT_READ));
 	EINVAL_NULL(xengnttab_map_grant_refs(t, 1, doms, NULL, PROT_READ));
@@ -896,6 +898,117 @@ ATF_TC_BODY(restrict_all, tc)
 	finish();
 }
 
+/*
+ * Both handle types are one structure: a handle of the other kind must be
+ * refused by every entry point (EINVAL, logged) and leave its ranges alone.
+ */
+ATF_TC_WITHOUT_HEAD(wrong_kind);
+ATF_TC_BODY(wrong_kind, tc)
+{
+	struct xenemu_grant_info gi;
+	xengnttab_grant_copy_segment_t seg;
+	xengnttab_handle *t;
+	xengntshr_handle *s;
+	uint32_t ref, sref, fd, dom;
+	uint16_t d;
+	uint8_t *p, *q;
+
+	setup();
+	d = guest(1, &ref, 0);
+	dom = d;
+	t = tab_open();
+	s = shr_open();
+	p = xengnttab_map_grant_ref(t, d, ref, PROT_READ | PROT_WRITE);
+	ATF_REQUIRE_MSG(p != NULL, "map: %s", strerror(errno));
+	q = xengntshr_share_pages(s, d, 1, &sref, 1);
+	ATF_REQUIRE_MSG(q != NULL, "share: %s", strerror(errno));
+
+	/* A mapping handed to unshare stays mapped and on t's list. */
+	errno = 0;
+	ATF_CHECK_EQ(xengntshr_unshare(t, p, 1), -1);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK(logged("xengntshr_unshare: the handle was not opened by "
+	    "xengntshr_open"));
+	ATF_CHECK_EQ(maps_of(d, ref), 1);
+	/* A share handed to unmap stays shared and on s's list. */
+	errno = 0;
+	ATF_CHECK_EQ(xengnttab_unmap(s, q, 1), -1);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK(logged("xengnttab_unmap: the handle was not opened by "
+	    "xengnttab_open"));
+	ATF_CHECK_MSG(xenemu_grant_info(0, sref, &gi) == 0,
+	    "shared page ungranted by xengnttab_unmap");
+
+	/* Every other entry point, each way. */
+	memset(&seg, 0, sizeof(seg));
+	EINVAL_M1(xengnttab_fd(s));
+	EINVAL_NULL(xengnttab_map_grant_ref(s, d, ref, PROT_READ));
+	EINVAL_NULL(xengnttab_map_grant_refs(s, 1, &dom, &ref,
+	    PROT_READ));
+	EINVAL_NULL(xengnttab_map_domain_grant_refs(s, 1, d, &ref,
+	    PROT_READ));
+	EINVAL_NULL(xengnttab_map_grant_ref_notify(s, d, ref, PROT_READ,
+	    PG, (evtchn_port_t)-1));
+	EINVAL_M1(xengnttab_set_max_grants(s, 1));
+	EINVAL_M1(xengnttab_grant_copy(s, 0, NULL));
+	EINVAL_M1(xengnttab_grant_copy(s, 1, &seg));
+	EINVAL_M1(xengnttab_dmabuf_exp_from_refs(s, d, 0, 1, &ref, &fd));
+	EINVAL_M1(xengnttab_dmabuf_exp_wait_released(s, 3, 0));
+	EINVAL_M1(xengnttab_dmabuf_imp_to_refs(s, d, 3, 1, &ref));
+	EINVAL_M1(xengnttab_dmabuf_imp_release(s, 3));
+	EINVAL_M1(xengntshr_fd(t));
+	EINVAL_NULL(xengntshr_share_pages(t, d, 1, &sref, 1));
+	EINVAL_NULL(xengntshr_share_page_notify(t, d, &sref, 1, PG,
+	    (evtchn_port_t)-1));
+	ATF_CHECK_EQ(maps_of(d, ref), 1);
+
+	/* Each range still goes away through its own handle. */
+	ATF_CHECK_EQ(xengnttab_unmap(t, p, 1), 0);
+	ATF_CHECK_EQ(maps_of(d, ref), 0);
+	ATF_CHECK_EQ(xengntshr_unshare(s, q, 1), 0);
+	ATF_CHECK_MSG(xenemu_grant_info(0, sref, &gi) != 0,
+	    "shared page still granted after unshare");
+	ATF_CHECK(xengnttab_fd(t) >= 0);
+	ATF_CHECK(xengntshr_fd(s) >= 0);
+	ATF_CHECK_EQ(xengnttab_close(t), 0);
+	ATF_CHECK_EQ(xengntshr_close(s), 0);
+	finish();
+}
+
+/* A NULL handle: EINVAL (nothing to log through), close returns 0. */
+ATF_TC_WITHOUT_HEAD(null_handle);
+ATF_TC_BODY(null_handle, tc)
+{
+	xengnttab_grant_copy_segment_t seg;
+	uint32_t ref = 1, dom = 1, fd;
+
+	setup();
+	memset(&seg, 0, sizeof(seg));
+	EINVAL_M1(xengnttab_fd(NULL));
+	EINVAL_NULL(xengnttab_map_grant_ref(NULL, 1, 1, PROT_READ));
+	EINVAL_NULL(xengnttab_map_grant_refs(NULL, 1, &dom, &ref,
+	    PROT_READ));
+	EINVAL_NULL(xengnttab_map_domain_grant_refs(NULL, 1, 1, &ref,
+	    PROT_READ));
+	EINVAL_NULL(xengnttab_map_grant_ref_notify(NULL, 1, 1,
+	    PROT_READ | PROT_WRITE, 0, 1));
+	EINVAL_M1(xengnttab_unmap(NULL, &ref, 1));
+	EINVAL_M1(xengnttab_set_max_grants(NULL, 1));
+	EINVAL_M1(xengnttab_grant_copy(NULL, 0, NULL));
+	EINVAL_M1(xengnttab_grant_copy(NULL, 1, &seg));
+	EINVAL_M1(xengnttab_dmabuf_exp_from_refs(NULL, 1, 0, 1, &ref, &fd));
+	EINVAL_M1(xengnttab_dmabuf_exp_wait_released(NULL, 3, 0));
+	EINVAL_M1(xengnttab_dmabuf_imp_to_refs(NULL, 1, 3, 1, &ref));
+	EINVAL_M1(xengnttab_dmabuf_imp_release(NULL, 3));
+	EINVAL_M1(xengntshr_fd(NULL));
+	EINVAL_NULL(xengntshr_share_pages(NULL, 1, 1, &ref, 1));
+	EINVAL_NULL(xengntshr_share_page_notify(NULL, 1, &ref, 1, 0, 1));
+	EINVAL_M1(xengntshr_unshare(NULL, &ref, 1));
+	ATF_CHECK_EQ(xengnttab_close(NULL), 0);
+	ATF_CHECK_EQ(xengntshr_close(NULL), 0);
+	finish();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_close);
@@ -915,5 +1028,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, grant_copy);
 	ATF_TP_ADD_TC(tp, dmabuf);
 	ATF_TP_ADD_TC(tp, restrict_all);
+	ATF_TP_ADD_TC(tp, wrong_kind);
+	ATF_TP_ADD_TC(tp, null_handle);
 	return atf_no_error();
 }
