@@ -4,9 +4,26 @@
  * return the new local port in the argument's `port' member; read() gives
  * pending ports, write() of ports unmasks them.  FreeBSD has no way to
  * restrict the device to one domain.  See private.h.
+ *
+ * Ports bound per descriptor.  The driver's UNBIND and NOTIFY take the
+ * descriptor's bind_mutex and, for a port this descriptor did not bind,
+ * return ENOTCONN without releasing it (sys/dev/xen/evtchn/evtchn_dev.c,
+ * evtchn_ioctl(), freebsd-src 8aa5669e7af7, unchanged in 13.x and 14.x):
+ * every later bind, unbind, notify or unmask on that descriptor then
+ * blocks for ever (an INVARIANTS kernel panics on return to user space).
+ * So this backend remembers the ports bound through each descriptor and
+ * answers ENOTCONN itself; the kernel never sees such a request.  A
+ * descriptor handed to xenevtchn_fdopen() starts with no known ports.
+ *
+ * Supported kernels: FreeBSD 12.x, 13.x and 14.x (the evtchn ioctls and
+ * their numbers are unchanged since the driver moved to
+ * sys/dev/xen/evtchn in 12.0).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -19,15 +36,119 @@ xenevtchn_os_device(void)
 	return FREEBSD_EVTCHN_PATH;
 }
 
+/* The ports one descriptor bound: a bitmap grown on demand. */
+struct fd_ports {
+	struct fd_ports	*next;
+	int		 fd;
+	pthread_mutex_t	 lock;	/* held across bind, unbind and notify */
+	uint32_t	*bits;
+	size_t		 nwords;
+};
+
+static pthread_mutex_t tab_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fd_ports *tab;
+
+/*
+ * fd's entry, locked; created when create is set (else NULL when there
+ * is none).  NULL with ENOMEM when it cannot be created.
+ */
+static struct fd_ports *
+ports_lock(int fd, int create)
+{
+	struct fd_ports *e;
+
+	pthread_mutex_lock(&tab_lock);
+	for (e = tab; e != NULL; e = e->next)
+		if (e->fd == fd)
+			break;
+	if (e == NULL && create) {
+		if ((e = calloc(1, sizeof(*e))) == NULL) {
+			pthread_mutex_unlock(&tab_lock);
+			errno = ENOMEM;
+			return NULL;
+		}
+		e->fd = fd;
+		pthread_mutex_init(&e->lock, NULL);
+		e->next = tab;
+		tab = e;
+	}
+	pthread_mutex_unlock(&tab_lock);
+	if (e != NULL)
+		pthread_mutex_lock(&e->lock);
+	return e;
+}
+
+static void
+ports_forget(int fd)
+{
+	struct fd_ports **pp, *e;
+
+	pthread_mutex_lock(&tab_lock);
+	for (pp = &tab; (e = *pp) != NULL; pp = &e->next)
+		if (e->fd == fd) {
+			*pp = e->next;
+			pthread_mutex_destroy(&e->lock);
+			free(e->bits);
+			free(e);
+			break;
+		}
+	pthread_mutex_unlock(&tab_lock);
+}
+
+static int
+port_known(const struct fd_ports *e, evtchn_port_t port)
+{
+	return e != NULL && port / 32 < e->nwords &&
+	    (e->bits[port / 32] & (1U << (port % 32))) != 0;
+}
+
+/* Record port; -1 (ENOMEM) if the bitmap cannot grow. */
+static int
+port_add(struct fd_ports *e, evtchn_port_t port)
+{
+	uint32_t *nb;
+	size_t n;
+
+	if (port / 32 >= e->nwords) {
+		n = port / 32 + 1;
+		if (n < 2 * e->nwords)
+			n = 2 * e->nwords;
+		if ((nb = realloc(e->bits, n * sizeof(*nb))) == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		memset(nb + e->nwords, 0, (n - e->nwords) * sizeof(*nb));
+		e->bits = nb;
+		e->nwords = n;
+	}
+	e->bits[port / 32] |= 1U << (port % 32);
+	return 0;
+}
+
+static void
+port_del(struct fd_ports *e, evtchn_port_t port)
+{
+	if (port_known(e, port))
+		e->bits[port / 32] &= ~(1U << (port % 32));
+}
+
 int
 xenevtchn_os_open(int cloexec)
 {
-	return open(FREEBSD_EVTCHN_PATH, O_RDWR | (cloexec ? O_CLOEXEC : 0));
+	int fd;
+
+	fd = open(FREEBSD_EVTCHN_PATH, O_RDWR | (cloexec ? O_CLOEXEC : 0));
+	if (fd == -1)
+		return -1;
+	/* A number reused after a close we did not see starts afresh. */
+	ports_forget(fd);
+	return fd;
 }
 
 int
 xenevtchn_os_close(int fd)
 {
+	ports_forget(fd);
 	return close(fd);
 }
 
@@ -47,16 +168,43 @@ bind_result(int rc, uint32_t port)
 	return (int)port;
 }
 
+/*
+ * Record a bound port in e (locked) and unlock it.  If the port cannot be
+ * recorded it is unbound again (it is this descriptor's, so the unbind
+ * is safe) and the bind fails with ENOMEM.
+ */
+static int
+bind_done(struct fd_ports *e, int fd, int port)
+{
+	struct ioctl_evtchn_unbind arg;
+	int saved;
+
+	if (port >= 0 && port_add(e, (evtchn_port_t)port) == -1) {
+		saved = errno;
+		arg.port = (uint32_t)port;
+		(void)ioctl(fd, IOCTL_EVTCHN_UNBIND, &arg);
+		errno = saved;
+		port = -1;
+	}
+	saved = errno;
+	pthread_mutex_unlock(&e->lock);
+	errno = saved;
+	return port;
+}
+
 int
 xenevtchn_os_bind_unbound_port(int fd, domid_t domid)
 {
 	struct ioctl_evtchn_bind_unbound_port arg;
+	struct fd_ports *e;
 	int rc;
 
 	arg.remote_domain = domid;
 	arg.port = 0;
+	if ((e = ports_lock(fd, 1)) == NULL)
+		return -1;
 	rc = ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &arg);
-	return bind_result(rc, arg.port);
+	return bind_done(e, fd, bind_result(rc, arg.port));
 }
 
 int
@@ -64,43 +212,83 @@ xenevtchn_os_bind_interdomain(int fd, domid_t domid,
     evtchn_port_t remote_port)
 {
 	struct ioctl_evtchn_bind_interdomain arg;
+	struct fd_ports *e;
 	int rc;
 
 	arg.remote_domain = domid;
 	arg.remote_port = remote_port;
 	arg.port = 0;
+	if ((e = ports_lock(fd, 1)) == NULL)
+		return -1;
 	rc = ioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &arg);
-	return bind_result(rc, arg.port);
+	return bind_done(e, fd, bind_result(rc, arg.port));
 }
 
 int
 xenevtchn_os_bind_virq(int fd, unsigned int virq)
 {
 	struct ioctl_evtchn_bind_virq arg;
+	struct fd_ports *e;
 	int rc;
 
 	arg.virq = virq;
 	arg.port = 0;
+	if ((e = ports_lock(fd, 1)) == NULL)
+		return -1;
 	rc = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &arg);
-	return bind_result(rc, arg.port);
+	return bind_done(e, fd, bind_result(rc, arg.port));
 }
 
+/*
+ * Unbind and notify reach the kernel only for a port this descriptor
+ * bound (see the top of the file); any other port is ENOTCONN, the
+ * driver's own answer, without the kernel's lock left held.
+ */
 int
 xenevtchn_os_unbind(int fd, evtchn_port_t port)
 {
 	struct ioctl_evtchn_unbind arg;
+	struct fd_ports *e;
+	int rc, saved;
 
+	e = ports_lock(fd, 0);
+	if (!port_known(e, port)) {
+		if (e != NULL)
+			pthread_mutex_unlock(&e->lock);
+		errno = ENOTCONN;
+		return -1;
+	}
 	arg.port = port;
-	return ioctl(fd, IOCTL_EVTCHN_UNBIND, &arg) < 0 ? -1 : 0;
+	rc = ioctl(fd, IOCTL_EVTCHN_UNBIND, &arg);
+	saved = errno;
+	/* Not the kernel's any more (ENOTCONN: it never knew the port). */
+	if (rc == 0 || saved == ENOTCONN)
+		port_del(e, port);
+	pthread_mutex_unlock(&e->lock);
+	errno = saved;
+	return rc < 0 ? -1 : 0;
 }
 
 int
 xenevtchn_os_notify(int fd, evtchn_port_t port)
 {
 	struct ioctl_evtchn_notify arg;
+	struct fd_ports *e;
+	int rc, saved;
 
+	e = ports_lock(fd, 0);
+	if (!port_known(e, port)) {
+		if (e != NULL)
+			pthread_mutex_unlock(&e->lock);
+		errno = ENOTCONN;
+		return -1;
+	}
 	arg.port = port;
-	return ioctl(fd, IOCTL_EVTCHN_NOTIFY, &arg) < 0 ? -1 : 0;
+	rc = ioctl(fd, IOCTL_EVTCHN_NOTIFY, &arg);
+	saved = errno;
+	pthread_mutex_unlock(&e->lock);
+	errno = saved;
+	return rc < 0 ? -1 : 0;
 }
 
 int

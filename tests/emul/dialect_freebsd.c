@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sys/freebsd/xen_ioctl.h"
@@ -120,11 +121,45 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 	}
 }
 
+/*
+ * evtchn_ioctl() (sys/dev/xen/evtchn/evtchn_dev.c, freebsd-src 8aa5669e7af7;
+ * the same in 13.x and 14.x) takes the descriptor's bind_mutex in UNBIND
+ * and NOTIFY and, when find_evtchn() does not know the port, breaks out
+ * with ENOTCONN still holding it.  Binds (evtchn_bind_user_port()),
+ * UNBIND, NOTIFY and write() (unmask) all take that mutex, so the next of
+ * them on the descriptor never returns: modelled by aborting there
+ * (xe_kernel_hang).  read(), RESET, poll and close do not take it.
+ */
+static long
+evtchn_not_bound(struct xe_file *f, unsigned long req, uint32_t port)
+{
+	struct xe_port *p;
+
+	if (port < XE_NPORTS && (p = xe_port_get(0, port)) != NULL &&
+	    p->owner == f)
+		return (0);
+	(void)snprintf(f->bind_mutex_held, sizeof(f->bind_mutex_held),
+	    "bind_mutex left held by %s on port %lu",
+	    freebsd_name(XK_EVTCHN, req), (unsigned long)port);
+	return (-ENOTCONN);
+}
+
 static long
 evtchn(struct xe_file *f, int fd, unsigned long req, void *data)
 {
 	long r;
 
+	switch (req) {
+	case IOCTL_EVTCHN_BIND_VIRQ:
+	case IOCTL_EVTCHN_BIND_INTERDOMAIN:
+	case IOCTL_EVTCHN_BIND_UNBOUND_PORT:
+	case IOCTL_EVTCHN_UNBIND:
+	case IOCTL_EVTCHN_NOTIFY:
+		if (f->bind_mutex_held[0] != '\0')
+			xe_kernel_hang(f, freebsd_name(XK_EVTCHN, req),
+			    f->bind_mutex_held);
+		break;
+	}
 	switch (req) {
 	case IOCTL_EVTCHN_BIND_VIRQ: {
 		struct ioctl_evtchn_bind_virq *b = data;
@@ -151,12 +186,20 @@ evtchn(struct xe_file *f, int fd, unsigned long req, void *data)
 		b->port = (uint32_t)r;
 		return (0);
 	}
-	case IOCTL_EVTCHN_UNBIND:
-		return (xe_ev_unbind(f,
-		    ((struct ioctl_evtchn_unbind *)data)->port));
-	case IOCTL_EVTCHN_NOTIFY:
-		return (xe_ev_notify(f,
-		    ((struct ioctl_evtchn_notify *)data)->port));
+	case IOCTL_EVTCHN_UNBIND: {
+		uint32_t port = ((struct ioctl_evtchn_unbind *)data)->port;
+
+		if ((r = evtchn_not_bound(f, req, port)) != 0)
+			return (r);
+		return (xe_ev_unbind(f, port));
+	}
+	case IOCTL_EVTCHN_NOTIFY: {
+		uint32_t port = ((struct ioctl_evtchn_notify *)data)->port;
+
+		if ((r = evtchn_not_bound(f, req, port)) != 0)
+			return (r);
+		return (xe_ev_notify(f, port));
+	}
 	case IOCTL_EVTCHN_RESET:
 		return (xe_ev_reset(f, fd));
 	default:

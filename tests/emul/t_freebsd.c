@@ -5,9 +5,11 @@
 
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -177,7 +179,6 @@ ATF_TC_BODY(evtchn, tc)
 	struct ioctl_evtchn_bind_unbound_port u;
 	struct ioctl_evtchn_bind_interdomain i;
 	struct ioctl_evtchn_notify n;
-	struct ioctl_evtchn_unbind ub;
 	uint32_t got;
 	int ev;
 
@@ -196,11 +197,86 @@ ATF_TC_BODY(evtchn, tc)
 	ATF_CHECK_EQ(4, read(ev, &got, 4));
 	ATF_CHECK_EQ(i.port, got);
 	ATF_CHECK_EQ(4, write(ev, &got, 4));
-	ub.port = 900;
-	T_ERR(ENOTCONN, ioctl(ev, IOCTL_EVTCHN_UNBIND, &ub));
 	T_OK(ioctl(ev, IOCTL_EVTCHN_RESET));
 	close(ev);
 	T_NO_LEAKS();
+}
+
+/*
+ * UNBIND or NOTIFY of a port the descriptor did not bind leaves the
+ * driver's bind_mutex held: read and RESET still work, and the next call
+ * that takes the mutex would never return, so the emulation aborts there
+ * (each in a child, which must die of SIGABRT).
+ */
+static void
+wedged_then(int ev, unsigned long first, int what)
+{
+	struct ioctl_evtchn_bind_unbound_port u;
+	struct ioctl_evtchn_unbind ub;
+	uint32_t port = 900;
+	pid_t pid;
+	int st;
+
+	ub.port = 900;
+	T_ERR(ENOTCONN, ioctl(ev, first, &ub));
+	/* Not under bind_mutex: these still return. */
+	T_OK(ioctl(ev, IOCTL_EVTCHN_RESET));
+	T_OK(fcntl(ev, F_SETFL, O_NONBLOCK));
+	T_ERR(EAGAIN, (int)read(ev, &port, 4));
+	ATF_REQUIRE((pid = fork()) >= 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0)
+			(void)dup2(devnull, 2);	/* the expected message */
+		switch (what) {
+		case 0:
+			u.remote_domain = 0;
+			(void)ioctl(ev, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &u);
+			break;
+		case 1:
+			(void)ioctl(ev, IOCTL_EVTCHN_UNBIND, &ub);
+			break;
+		case 2:
+			(void)ioctl(ev, IOCTL_EVTCHN_NOTIFY, &ub);
+			break;
+		default:
+			(void)write(ev, &port, 4);
+			break;
+		}
+		_exit(0);
+	}
+	ATF_REQUIRE_EQ(pid, waitpid(pid, &st, 0));
+	ATF_CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT,
+	    "call %d after %#lx returned (status %#x)", what, first, st);
+}
+
+ATF_TC_WITHOUT_HEAD(evtchn_bind_mutex);
+ATF_TC_BODY(evtchn_bind_mutex, tc)
+{
+	struct ioctl_evtchn_bind_unbound_port u;
+	struct ioctl_evtchn_notify n;
+	int ev, other, what;
+
+	for (what = 0; what < 4; what++) {
+		T_SETUP(XENEMU_FREEBSD);
+		ev = dev(FREEBSD_EVTCHN_PATH);
+		other = dev(FREEBSD_EVTCHN_PATH);
+		/* A port bound through another descriptor is not this one's. */
+		u.remote_domain = 0;
+		T_OK(ioctl(other, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &u));
+		n.port = u.port;
+		T_ERR(ENOTCONN, ioctl(ev, IOCTL_EVTCHN_NOTIFY, &n));
+		close(ev);
+		/* The other descriptor is unaffected. */
+		T_OK(ioctl(other, IOCTL_EVTCHN_NOTIFY, &n));
+		ev = dev(FREEBSD_EVTCHN_PATH);
+		wedged_then(ev, what % 2 ? IOCTL_EVTCHN_NOTIFY :
+		    IOCTL_EVTCHN_UNBIND, what);
+		close(ev);
+		close(other);
+		T_NO_LEAKS();
+	}
 }
 
 ATF_TC_WITHOUT_HEAD(gntdev);
@@ -284,6 +360,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, foreign_map);
 	ATF_TP_ADD_TC(tp, dm_op);
 	ATF_TP_ADD_TC(tp, evtchn);
+	ATF_TP_ADD_TC(tp, evtchn_bind_mutex);
 	ATF_TP_ADD_TC(tp, gntdev);
 	return (atf_no_error());
 }

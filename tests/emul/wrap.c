@@ -188,6 +188,19 @@ xenemu_fail_clear(void)
 
 /* ---- descriptors ---- */
 
+/*
+ * The real kernel would block this call for ever (or panic): say so on
+ * stderr and abort, so that the test fails at once instead of hanging.
+ */
+void
+xe_kernel_hang(struct xe_file *f, const char *what, const char *why)
+{
+	fprintf(stderr, "xenemu: %s %s on %s would never return on a real "
+	    "kernel: %s\n", xe_cur != NULL ? xe_cur->name : "?", what,
+	    f->path, why);
+	abort();
+}
+
 static void fd_detach(int);
 
 /*
@@ -477,6 +490,21 @@ xenemu_fd_flags(int fd)
 	return (r);
 }
 
+int
+xenemu_fd_restricted(int fd)
+{
+	struct xe_file *f;
+	int r;
+
+	pthread_mutex_lock(&xe_lock);
+	if ((f = fdget(fd)) == NULL)
+		r = -1;
+	else
+		r = f->restrict_dom != XE_DOMID_INVALID;
+	pthread_mutex_unlock(&xe_lock);
+	return (r);
+}
+
 /* ---- evtchn devices ---- */
 
 void
@@ -683,6 +711,8 @@ __wrap_write(int fd, const void *buf, size_t n)
 		if (n > fi.short_io)
 			n = fi.short_io;
 	}
+	if (f->bind_mutex_held[0] != '\0')
+		xe_kernel_hang(f, "write (unmask)", f->bind_mutex_held);
 	if (xe_cur->evtchn_write_u16) {
 		/* NetBSD's xenevt takes 16-bit port numbers. */
 		e = EMSGSIZE;

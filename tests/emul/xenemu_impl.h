@@ -94,6 +94,8 @@ struct xe_file {
 	struct xe_gmap	*dmabuf;	/* XK_DMABUF: the exported map */
 	dev_t		 st_dev;	/* identity of the real object */
 	ino_t		 st_ino;
+	/* FreeBSD evtchn: what left bind_mutex held, or "". */
+	char		 bind_mutex_held[80];
 };
 
 /* Grant maps (foreign) and shares (local allocations). */
@@ -168,6 +170,8 @@ void	 xe_unmap_tracking(uintptr_t, size_t);
 int	 xe_map_frame(void *va, uint32_t mfn, int prot);
 int	 xe_map_none(void *va, size_t len);
 int	 xe_fault(const char *kind, const char *detail);
+/* A call the real kernel would never return from: report it and abort. */
+void	 xe_kernel_hang(struct xe_file *, const char *what, const char *why);
 /* fail_op only (the ioctl carrying it was counted already). */
 int	 xe_fault_op(const char *kind, const char *d1, const char *d2);
 int	 xe_batch_fault(unsigned int index);

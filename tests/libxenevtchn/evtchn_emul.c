@@ -429,6 +429,59 @@ ATF_TC_BODY(fdopen_emulated, tc)
 	finish();
 }
 
+/*
+ * Unbind and notify of ports this handle did not bind: ENOTCONN (logged),
+ * and the handle keeps working.  On FreeBSD the driver would leave its
+ * bind_mutex held after such a request (the emulation aborts on the next
+ * bind, unbind, notify or unmask), so the backend must answer itself.
+ */
+ATF_TC_WITHOUT_HEAD(not_bound_here);
+ATF_TC_BODY(not_bound_here, tc)
+{
+	struct capture c, cy;
+	xenevtchn_handle *x, *y;
+	int d, gp, lp, yp, gp2;
+
+	setup();
+	x = xopen(&c);
+	y = xopen(&cy);
+	ATF_REQUIRE((d = xenemu_domain_create(16)) > 0);
+	/* A port of another handle, a free one, one far out of range. */
+	yp = xenevtchn_bind_unbound_port(y, (uint32_t)d);
+	ATF_REQUIRE(yp > 0);
+	EXPECT_ERR(&c, 1, ENOTCONN, xenevtchn_notify(x, (evtchn_port_t)yp));
+	EXPECT_ERR(&c, 2, ENOTCONN, xenevtchn_unbind(x, (evtchn_port_t)yp));
+	EXPECT_ERR(&c, 3, ENOTCONN, xenevtchn_notify(x, 1000));
+	/* Linux and NetBSD check the range first; FreeBSD's tree does not. */
+	EXPECT_ERR(&c, 4, dialect == XENEMU_FREEBSD ? ENOTCONN : EINVAL,
+	    xenevtchn_unbind(x, 0x7fffffffU));
+	/* x still binds, notifies, unmasks and unbinds. */
+	ATF_REQUIRE((gp = xenemu_evtchn_alloc_unbound((uint16_t)d, 0)) > 0);
+	lp = xenevtchn_bind_interdomain(x, (uint32_t)d, (evtchn_port_t)gp);
+	ATF_REQUIRE_MSG(lp > 0, "bind_interdomain: %s", strerror(errno));
+	(void)xenemu_evtchn_consume((uint16_t)d, (uint32_t)gp);
+	ATF_CHECK_EQ(xenevtchn_notify(x, (evtchn_port_t)lp), 0);
+	ATF_CHECK_EQ(xenemu_evtchn_consume((uint16_t)d, (uint32_t)gp), 1);
+	ATF_CHECK_EQ(xenevtchn_unmask(x, (evtchn_port_t)lp), 0);
+	ATF_CHECK_EQ(xenevtchn_unbind(x, (evtchn_port_t)lp), 0);
+	/* Unbound once: a second unbind is refused, then a new bind works. */
+	EXPECT_ERR(&c, 5, ENOTCONN, xenevtchn_unbind(x, (evtchn_port_t)lp));
+	gp2 = xenemu_evtchn_alloc_unbound((uint16_t)d, 0);
+	ATF_REQUIRE(gp2 > 0);
+	lp = xenevtchn_bind_interdomain(x, (uint32_t)d, (evtchn_port_t)gp2);
+	ATF_CHECK_MSG(lp > 0, "bind after refusals: %s", strerror(errno));
+	/* y's port is still y's. */
+	ATF_CHECK_EQ(xenevtchn_notify(y, (evtchn_port_t)yp), 0);
+	ATF_CHECK_EQ(xenevtchn_unbind(y, (evtchn_port_t)yp), 0);
+	ATF_CHECK_EQ(cy.count, 0);
+	ATF_CHECK_EQ(xenevtchn_close(x), 0);
+	ATF_CHECK_EQ(xenevtchn_close(y), 0);
+	(void)xenemu_evtchn_close((uint16_t)d, (uint32_t)gp);
+	(void)xenemu_evtchn_close((uint16_t)d, (uint32_t)gp2);
+	ATF_CHECK_EQ(xenemu_domain_destroy((uint16_t)d), 0);
+	finish();
+}
+
 #define NT	3
 
 struct waiter {
@@ -502,5 +555,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, faults);
 	ATF_TP_ADD_TC(tp, fdopen_emulated);
 	ATF_TP_ADD_TC(tp, blocking_threads);
+	ATF_TP_ADD_TC(tp, not_bound_here);
 	return atf_no_error();
 }
