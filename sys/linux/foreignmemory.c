@@ -40,7 +40,23 @@ xenforeignmemory_os_close(xenforeignmemory_handle *h)
 	return h->fd == -1 ? 0 : close(h->fd);
 }
 
-/* MMAPBATCH (V1): per-frame errors come back or-ed into a copy of arr. */
+/*
+ * MMAPBATCH (V1).  The kernel reports a frame it could not map by or-ing
+ * a marker into that frame's entry of the array, which it leaves alone
+ * for a frame it mapped: PRIVCMD_MMAPBATCH_PAGED_ERROR (0x80000000) for
+ * -ENOENT (paged out), PRIVCMD_MMAPBATCH_MFN_ERROR (0xf0000000) for any
+ * other error (Linux drivers/xen/privcmd.c: mmap_return_error(), version
+ * 1, "gfn |= ..."; older kernels: mmap_batch_fn(), "*mfnp |= ...").  The
+ * ioctl returns -ENOENT if some frame was paged out, else 0 even when
+ * frames failed.  So what the kernel changed is the answer: nothing is
+ * success, whatever the frame number (a frame at or above 2^28, memory
+ * above 1 TiB, has bits of the marker set by itself).  Only bit 31 newly
+ * set is ambiguous -- the paged marker, or MFN_ERROR on a frame whose
+ * bits 28-30 were set -- and the ioctl's ENOENT decides.  What V1 cannot
+ * say at all: an error on a frame whose bits 28-31 are all set (MFN_ERROR
+ * changes nothing), or a paged-out frame whose bit 31 is set.  V2 has
+ * per-frame error codes and no such limit.
+ */
 static int
 mmapbatch_v1(xenforeignmemory_handle *h, uint32_t dom, char *addr,
     size_t n, const xen_pfn_t arr[], int err[])
@@ -62,17 +78,13 @@ mmapbatch_v1(xenforeignmemory_handle *h, uint32_t dom, char *addr,
 	rc = ioctl(h->fd, IOCTL_PRIVCMD_MMAPBATCH, &m);
 	if (rc == 0 || errno == ENOENT) {
 		for (i = 0; i < n; i++) {
-			switch (a[i] & PRIVCMD_MMAPBATCH_MFN_ERROR) {
-			case 0:
+			if (a[i] == arr[i])
 				err[i] = 0;
-				break;
-			case PRIVCMD_MMAPBATCH_PAGED_ERROR:
+			else if ((a[i] ^ arr[i]) ==
+			    PRIVCMD_MMAPBATCH_PAGED_ERROR && rc == -1)
 				err[i] = -ENOENT;
-				break;
-			default:
+			else
 				err[i] = -EINVAL;
-				break;
-			}
 		}
 		rc = 0;
 	}

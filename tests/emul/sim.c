@@ -127,9 +127,13 @@ int
 xe_gfn_lookup(uint16_t domid, uint64_t gfn, uint32_t *mfn)
 {
 	struct xe_dom *d;
+	unsigned int i;
 
 	if ((d = xe_dom_get(domid)) == NULL)
 		return (-ESRCH);
+	for (i = 0; i < d->nalias && gfn >= d->nframes; i++)
+		if (d->alias_gfn[i] == gfn)
+			gfn = d->alias_to[i];
 	if (gfn >= d->nframes)
 		return (-EINVAL);
 	switch (d->fstate[gfn]) {
@@ -1033,6 +1037,25 @@ xenemu_frame_state(uint16_t domid, uint64_t gfn, enum xenemu_frame_state st)
 		ret = 0;
 	}
 	pthread_mutex_unlock(&xe_lock);
+	return (ret);
+}
+
+int
+xenemu_gfn_alias(uint16_t domid, uint64_t gfn, uint64_t to)
+{
+	struct xe_dom *d;
+	int ret = -1;
+
+	pthread_mutex_lock(&xe_lock);
+	if ((d = xe_dom_get(domid)) != NULL && gfn >= d->nframes &&
+	    to < d->nframes && d->nalias < XE_NALIAS) {
+		d->alias_gfn[d->nalias] = gfn;
+		d->alias_to[d->nalias++] = to;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&xe_lock);
+	if (ret != 0)
+		errno = EINVAL;
 	return (ret);
 }
 

@@ -54,6 +54,8 @@ enum xenemu_frame_state {
 };
 int	xenemu_frame_state(uint16_t domid, uint64_t gfn,
 	    enum xenemu_frame_state);
+/* Foreign maps of gfn (>= nframes, e.g. above 1 TiB) reach frame `to'. */
+int	xenemu_gfn_alias(uint16_t domid, uint64_t gfn, uint64_t to);
 
 /* Grants: a domain grants one of its frames to the caller (domain 0). */
 int	xenemu_grant(uint16_t domid, uint64_t gfn, int readonly); /* ref */

@@ -248,6 +248,8 @@ struct xe_ioreq {
 	uint32_t	mfn[2];
 };
 
+#define XE_NALIAS	4
+
 struct xe_dom {
 	int		exists;
 	unsigned int	nframes;
@@ -258,6 +260,9 @@ struct xe_dom {
 	uint32_t	gnttab_mfn[XE_GNTTAB_FRAMES];
 	struct xe_ioreq	ioreq[XE_MAX_IOREQ];
 	unsigned int	nr_vcpus;
+	/* xenemu_gfn_alias: frames above nframes, each another's alias. */
+	uint64_t	alias_gfn[XE_NALIAS], alias_to[XE_NALIAS];
+	unsigned int	nalias;
 };
 
 struct xe_sim {

@@ -522,6 +522,63 @@ ATF_TC_BODY(linux_v1_fallback, tc)
 	finish();
 }
 
+/*
+ * Frame numbers at and above 2^28 (guest memory above 1 TiB) map like any
+ * other, on every kernel; on Linux also through MMAPBATCH V1, whose error
+ * marker bits (0xf0000000, 0x80000000) such frame numbers have by
+ * themselves.  The emulated domain has 4 frames; the high numbers are
+ * aliases of them (xenemu_gfn_alias), 0x20000005 is nothing.
+ */
+static void
+map_high(xenforeignmemory_handle *fm, uint16_t d)
+{
+	xen_pfn_t arr[5] = { 0, 0x10000000, 0xf0000002, 0x80000003,
+	    0x20000005 };
+	unsigned char *p;
+	int err[5];
+
+	memset(err, 0x55, sizeof(err));
+	p = xenforeignmemory_map(fm, d, PROT_READ, 5, arr, err);
+	ATF_REQUIRE_MSG(p != NULL, "map: %s", strerror(errno));
+	ATF_CHECK_EQ(err[0], 0);
+	ATF_CHECK_EQ_MSG(err[1], 0, "frame 0x10000000: %d", err[1]);
+	ATF_CHECK_EQ_MSG(err[2], 0, "frame 0xf0000002: %d", err[2]);
+	ATF_CHECK_EQ_MSG(err[3], 0, "frame 0x80000003: %d", err[3]);
+	ATF_CHECK_MSG(err[4] != 0, "frame 0x20000005 does not exist");
+	if (err[1] == 0)
+		ATF_CHECK(frame_ok(p + PG, 1));
+	if (err[2] == 0)
+		ATF_CHECK(frame_ok(p + 2 * PG, 2));
+	if (err[3] == 0)
+		ATF_CHECK(frame_ok(p + 3 * PG, 3));
+	ATF_CHECK_EQ(xenforeignmemory_unmap(fm, p, 5), 0);
+	/* The caller's array is left as it was. */
+	ATF_CHECK_EQ(arr[2], 0xf0000002);
+}
+
+ATF_TC_WITHOUT_HEAD(high_frames);
+ATF_TC_BODY(high_frames, tc)
+{
+	xenforeignmemory_handle *fm;
+	uint16_t d;
+
+	setup();
+	d = domain(4);
+	ATF_REQUIRE_EQ(xenemu_gfn_alias(d, 0x10000000, 1), 0);
+	ATF_REQUIRE_EQ(xenemu_gfn_alias(d, 0xf0000002, 2), 0);
+	ATF_REQUIRE_EQ(xenemu_gfn_alias(d, 0x80000003, 3), 0);
+	fm = fm_open();
+	map_high(fm, d);
+	if (LINUX) {
+		/* A kernel without MMAPBATCH_V2: the V1 fallback. */
+		ATF_REQUIRE_EQ(xenemu_fail_op(
+		    "ioctl:IOCTL_PRIVCMD_MMAPBATCH_V2", 1, ENOTTY), 0);
+		map_high(fm, d);
+	}
+	ATF_CHECK_EQ(xenforeignmemory_close(fm), 0);
+	finish();
+}
+
 ATF_TC_WITHOUT_HEAD(restrict_handle);
 ATF_TC_BODY(restrict_handle, tc)
 {
@@ -749,6 +806,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, map_bad_arguments);
 	ATF_TP_ADD_TC(tp, map2_fixed);
 	ATF_TP_ADD_TC(tp, linux_v1_fallback);
+	ATF_TP_ADD_TC(tp, high_frames);
 	ATF_TP_ADD_TC(tp, restrict_handle);
 	ATF_TP_ADD_TC(tp, restrict_all);
 	ATF_TP_ADD_TC(tp, resource_grant_table);
