@@ -9,8 +9,14 @@
  * The kernel maps foreign grants lazily, at the first fault: a bad ref
  * would only show as a fault on first touch.  We touch the range at once
  * by wiring it (mlock) so that a bad ref fails the call, as on the other
- * kernels.  It also checks the notify offset against the page count, not
- * the byte size, so only byte offsets up to the page count are accepted.
+ * kernels.
+ *
+ * Unmap notification: privcmd_map_gref() and privcmd_alloc_gref()
+ * (sys/arch/xen/xen/privcmd.c 1.66) compare the byte offset of the byte
+ * to clear with the page count, so only offsets 0 to count work (0 and 1
+ * for the one-page notify calls; libxenvchan's 25 does not).  Any larger
+ * offset is refused here with EOPNOTSUPP before the kernel sees it: no
+ * other mechanism clears the byte when the process dies.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,15 +52,22 @@ gnttab_os_close(xengnttab_handle *h)
 	return close(h->fd);
 }
 
-static void
+/* 0, or -1 with EOPNOTSUPP when the kernel cannot clear that byte. */
+static int
 fill_notify(struct ioctl_gntdev_grant_notify *kn,
-    const struct xengnt_notify *notify)
+    const struct xengnt_notify *notify, uint32_t count)
 {
+	if ((notify->action & XENGNT_NOTIFY_CLEAR_BYTE) &&
+	    notify->offset > count) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
 	memset(kn, 0, sizeof(*kn));
 	kn->action = notify->action;
 	if (notify->action & XENGNT_NOTIFY_CLEAR_BYTE)
 		kn->offset = notify->offset;
 	kn->event_channel_port = notify->port;
+	return 0;
 }
 
 static void *
@@ -87,6 +100,9 @@ gnttab_os_map(xengnttab_handle *h, uint32_t count,
 	void *addr;
 	int rc, saved;
 
+	memset(&m, 0, sizeof(m));
+	if (fill_notify(&m.notify, notify, count) == -1)
+		return NULL;
 	if ((kr = calloc(count, sizeof(*kr))) == NULL)
 		return NULL;
 	for (i = 0; i < count; i++) {
@@ -100,10 +116,8 @@ gnttab_os_map(xengnttab_handle *h, uint32_t count,
 		errno = saved;
 		return NULL;
 	}
-	memset(&m, 0, sizeof(m));
 	m.count = count;
 	m.va = addr;
-	fill_notify(&m.notify, notify);
 	m.refs = kr;
 	rc = ioctl(h->fd, IOCTL_GNTDEV_MMAP_GRANT_REF, &m);
 	saved = errno;
@@ -230,6 +244,9 @@ gntshr_os_share(xengntshr_handle *h, uint32_t domid, uint32_t count,
 	void *addr;
 	int saved;
 
+	memset(&a, 0, sizeof(a));
+	if (fill_notify(&a.notify, notify, count) == -1)
+		return NULL;
 	if ((ids = calloc(count, sizeof(*ids))) == NULL)
 		return NULL;
 	if ((addr = anon_range(len, PROT_READ | PROT_WRITE)) == NULL) {
@@ -238,12 +255,10 @@ gntshr_os_share(xengntshr_handle *h, uint32_t domid, uint32_t count,
 		errno = saved;
 		return NULL;
 	}
-	memset(&a, 0, sizeof(a));
 	a.domid = (uint16_t)domid;
 	a.flags = writable ? GNTDEV_ALLOC_FLAG_WRITABLE : 0;
 	a.count = count;
 	a.va = addr;
-	fill_notify(&a.notify, notify);
 	a.gref_ids = ids;
 	if (ioctl(h->fd, IOCTL_GNTDEV_ALLOC_GRANT_REF, &a) == -1) {
 		saved = errno;

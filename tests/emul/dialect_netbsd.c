@@ -99,6 +99,14 @@ map_gref(struct ioctl_gntdev_mmap_grant_ref *mg)
 		return (-EINVAL);
 	if (mg->refs == NULL)
 		return (-EFAULT);
+	/*
+	 * privcmd_map_gref() and privcmd_alloc_gref() (sys/arch/xen/xen/
+	 * privcmd.c 1.66, NetBSD 10) compare the notify byte offset with
+	 * the page count, whatever the action: a byte offset above count
+	 * is EINVAL.
+	 */
+	if (mg->notify.offset < 0 || (uint64_t)mg->notify.offset > mg->count)
+		return (-EINVAL);
 	if ((prot = range_prot(mg->va)) == 0)
 		return (-EINVAL);	/* no access at all */
 	if ((g = xe_gmap_new(NULL, 0, mg->count)) == NULL)
@@ -142,6 +150,9 @@ alloc_gref(struct ioctl_gntdev_alloc_grant_ref *a)
 		return (-EINVAL);
 	if (a->gref_ids == NULL)
 		return (-EFAULT);
+	/* As in privcmd_map_gref() above. */
+	if (a->notify.offset < 0 || (uint64_t)a->notify.offset > a->count)
+		return (-EINVAL);
 	if ((g = xe_gmap_new(NULL, 1, a->count)) == NULL)
 		return (-ENOMEM);
 	if ((r = xe_gnt_share(g, a->domid,

@@ -171,17 +171,23 @@ ATF_TC_BODY(grants, tc)
 	m.count = 1;
 	m.va = p;
 	m.refs = refs;
+	/* The byte offset is checked against the page count (1 here). */
 	m.notify.offset = 4;
 	m.notify.action = UNMAP_NOTIFY_CLEAR_BYTE;
+	T_ERR(EINVAL, ioctl(pc, IOCTL_GNTDEV_MMAP_GRANT_REF, &m));
+	m.notify.action = 0;
+	T_ERR(EINVAL, ioctl(pc, IOCTL_GNTDEV_MMAP_GRANT_REF, &m));
+	m.notify.offset = 1;
+	m.notify.action = UNMAP_NOTIFY_CLEAR_BYTE;
 	T_OK(ioctl(pc, IOCTL_GNTDEV_MMAP_GRANT_REF, &m));
-	p[4] = 'n';
-	ATF_CHECK_EQ('n', f[4]);
+	p[1] = 'n';
+	ATF_CHECK_EQ('n', f[1]);
 	T_OK(xenemu_grant_info((uint16_t)dom, (uint32_t)ref, &gi));
 	ATF_CHECK_EQ(1, gi.maps);
 	/* Closing privcmd does not unmap; munmap does, and notifies. */
 	close(pc);
 	T_OK(munmap(p, PG));
-	ATF_CHECK_EQ(0, f[4]);
+	ATF_CHECK_EQ(0, f[1]);
 	T_OK(xenemu_grant_info((uint16_t)dom, (uint32_t)ref, &gi));
 	ATF_CHECK_EQ(0, gi.maps);
 
@@ -193,6 +199,9 @@ ATF_TC_BODY(grants, tc)
 	a.count = 1;
 	a.va = p;
 	a.gref_ids = ids;
+	a.notify.offset = 2;
+	T_ERR(EINVAL, ioctl(pc, IOCTL_GNTDEV_ALLOC_GRANT_REF, &a));
+	a.notify.offset = 0;
 	T_OK(ioctl(pc, IOCTL_GNTDEV_ALLOC_GRANT_REF, &a));
 	strcpy(p, "mine");
 	T_OK(xenemu_grant_info(0, ids[0], &gi));

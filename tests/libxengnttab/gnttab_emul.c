@@ -525,6 +525,68 @@ ATF_TC_BODY(share_notify, tc)
 	finish();
 }
 
+/*
+ * A byte to clear at offset 25 (libxenvchan's): cleared at unmap and
+ * unshare on Linux and FreeBSD; NetBSD's kernel takes only offsets up to
+ * the page count, so the library refuses it there with EOPNOTSUPP,
+ * logged, leaving nothing mapped or shared.
+ */
+ATF_TC_WITHOUT_HEAD(notify_offset_vchan);
+ATF_TC_BODY(notify_offset_vchan, tc)
+{
+	xengnttab_handle *t;
+	xengntshr_handle *s;
+	struct xenemu_leaks lk;
+	uint32_t ref, sref;
+	uint16_t d;
+	uint8_t *p, *frame;
+
+	setup();
+	d = guest(1, &ref, 0);
+	frame = xenemu_frame(d, 0);
+	frame[25] = 0xff;
+	t = tab_open();
+	s = shr_open();
+	errno = 0;
+	p = xengnttab_map_grant_ref_notify(t, d, ref, PROT_READ | PROT_WRITE,
+	    25, (evtchn_port_t)-1);
+	if (XENEMU_DIALECT == XENEMU_NETBSD) {
+		ATF_CHECK(p == NULL);
+		ATF_CHECK_EQ_MSG(errno, EOPNOTSUPP, "errno %d (%s)", errno,
+		    strerror(errno));
+		ATF_CHECK(logged("xengnttab_map_grant_ref_notify"));
+		ATF_CHECK_EQ(maps_of(d, ref), 0);
+		ATF_CHECK_EQ(frame[25], 0xff);
+		/* Offset 1 (the page count) is still accepted. */
+		p = xengnttab_map_grant_ref_notify(t, d, ref,
+		    PROT_READ | PROT_WRITE, 1, (evtchn_port_t)-1);
+		ATF_REQUIRE_MSG(p != NULL, "offset 1: %s", strerror(errno));
+		ATF_CHECK_EQ(xengnttab_unmap(t, p, 1), 0);
+	} else {
+		ATF_REQUIRE_MSG(p != NULL, "map: %s", strerror(errno));
+		ATF_CHECK_EQ(xengnttab_unmap(t, p, 1), 0);
+		ATF_CHECK_EQ(frame[25], 0);
+	}
+	errno = 0;
+	p = xengntshr_share_page_notify(s, d, &sref, 1, 25,
+	    (evtchn_port_t)-1);
+	if (XENEMU_DIALECT == XENEMU_NETBSD) {
+		ATF_CHECK(p == NULL);
+		ATF_CHECK_EQ_MSG(errno, EOPNOTSUPP, "errno %d (%s)", errno,
+		    strerror(errno));
+		ATF_CHECK(logged("xengntshr_share_page_notify"));
+		xenemu_leaks(&lk);
+		ATF_CHECK_EQ(lk.grants, 0);
+		ATF_CHECK_EQ(lk.mappings, 0);
+	} else {
+		ATF_REQUIRE_MSG(p != NULL, "share: %s", strerror(errno));
+		ATF_CHECK_EQ(xengntshr_unshare(s, p, 1), 0);
+	}
+	ATF_CHECK_EQ(xengntshr_close(s), 0);
+	ATF_CHECK_EQ(xengnttab_close(t), 0);
+	finish();
+}
+
 ATF_TC_WITHOUT_HEAD(max_grants);
 ATF_TC_BODY(max_grants, tc)
 {
@@ -1022,6 +1084,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, close_unmaps);
 	ATF_TP_ADD_TC(tp, notify);
 	ATF_TP_ADD_TC(tp, share_notify);
+	ATF_TP_ADD_TC(tp, notify_offset_vchan);
 	ATF_TP_ADD_TC(tp, max_grants);
 	ATF_TP_ADD_TC(tp, eagain);
 	ATF_TP_ADD_TC(tp, fault_injection);
