@@ -353,4 +353,6 @@ const struct xe_dialect xe_netbsd = {
 	.ioctl_name = netbsd_name,
 	.evtchn_write_u16 = 1,
 	.gnt_unmap_needs_ioctl = 0,
+	.gnt_revoke_panics = 1,
+	.gnt_notify_event_first = 1,
 };

@@ -1096,6 +1096,25 @@ xenemu_ungrant(uint16_t domid, uint32_t ref)
 }
 
 int
+xenemu_grant_peer_map(uint16_t mapper, uint32_t ref, int map)
+{
+	struct xe_grant *g;
+	int ret = 0;
+
+	pthread_mutex_lock(&xe_lock);
+	if ((g = xe_grant_get(0, ref)) == NULL || g->grantee != mapper ||
+	    (!map && g->maps == 0)) {
+		errno = EINVAL;
+		ret = -1;
+	} else if (map)
+		g->maps++;
+	else
+		g->maps--;
+	pthread_mutex_unlock(&xe_lock);
+	return (ret);
+}
+
+int
 xenemu_grant_info(uint16_t granter, uint32_t ref, struct xenemu_grant_info *gi)
 {
 	struct xe_grant *g;

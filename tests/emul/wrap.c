@@ -201,6 +201,14 @@ xe_kernel_hang(struct xe_file *f, const char *what, const char *why)
 	abort();
 }
 
+void
+xe_kernel_panic(const char *msg)
+{
+	fprintf(stderr, "xenemu: %s kernel panic: %s\n",
+	    xe_cur != NULL ? xe_cur->name : "?", msg);
+	abort();
+}
+
 static void fd_detach(int);
 
 /*
@@ -1266,11 +1274,14 @@ gmap_notify(struct xe_gmap *g, uint32_t what)
 	uint8_t *b;
 
 	what &= g->n_action;
+	/* NetBSD's privcmd_notify() signals first, then clears the byte. */
+	if ((what & 2) && xe_cur->gnt_notify_event_first)
+		(void)xe_evt_send(0, g->n_port);
 	if ((what & 1) && g->n_off < (uint64_t)g->count * XE_PG) {
 		b = xe_mfn_ptr(g->mfn[g->n_off / XE_PG]);
 		b[g->n_off % XE_PG] = 0;
 	}
-	if (what & 2)
+	if ((what & 2) && !xe_cur->gnt_notify_event_first)
 		(void)xe_evt_send(0, g->n_port);
 	g->n_action &= ~what;
 }
@@ -1451,6 +1462,16 @@ xe_gmap_check(struct xe_gmap *g)
 			return;
 		src = g->src;
 		gmap_notify(g, 3);
+		/*
+		 * NetBSD: privpgop_detach() (privcmd.c 1.66) revokes each
+		 * grant with xengnt_revoke_access(), which panics on a grant
+		 * the peer still maps (xengnt.c 1.39, v1 grant table).
+		 */
+		for (i = 0; xe_cur->gnt_revoke_panics && i < g->count; i++)
+			if ((gr = xe_grant_get(0, g->ref[i])) != NULL &&
+			    gr->maps > 0)
+				xe_kernel_panic("xengnt_revoke_access: "
+				    "still in use");
 		for (i = 0; i < g->count; i++) {
 			xe_grant_end(0, g->ref[i]);
 			if (!g->borrowed)

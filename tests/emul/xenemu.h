@@ -70,6 +70,8 @@ struct xenemu_grant_info {
 /* Any live grant, including those the caller made (granter 0). */
 int	xenemu_grant_info(uint16_t granter, uint32_t ref,
 	    struct xenemu_grant_info *);
+/* The grantee `mapper' maps (map 1) or unmaps (0) one of our grants. */
+int	xenemu_grant_peer_map(uint16_t mapper, uint32_t ref, int map);
 
 /* Event channels of any domain (the other side of the caller's). */
 int	xenemu_evtchn_alloc_unbound(uint16_t domid, uint16_t remote);

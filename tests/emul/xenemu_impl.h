@@ -158,6 +158,8 @@ struct xe_dialect {
 	int	evtchn_write_u16;	/* NetBSD: write() takes 16-bit ports */
 	int	gnt_unmap_needs_ioctl;	/* FreeBSD: grants go with the object */
 	int	gnt_event_at_free;	/* Linux: the event waits for the map's end */
+	int	gnt_revoke_panics;	/* NetBSD: revoking a mapped grant panics */
+	int	gnt_notify_event_first;	/* NetBSD: event, then the byte */
 };
 
 extern const struct xe_dialect xe_linux, xe_freebsd, xe_netbsd;
@@ -172,6 +174,8 @@ int	 xe_map_none(void *va, size_t len);
 int	 xe_fault(const char *kind, const char *detail);
 /* A call the real kernel would never return from: report it and abort. */
 void	 xe_kernel_hang(struct xe_file *, const char *what, const char *why);
+/* The real kernel would panic here: report it and abort. */
+void	 xe_kernel_panic(const char *msg);
 /* fail_op only (the ioctl carrying it was counted already). */
 int	 xe_fault_op(const char *kind, const char *d1, const char *d2);
 int	 xe_batch_fault(unsigned int index);
