@@ -14,53 +14,145 @@
 #include "xenlibs_cdefs.h"
 
 /*
- * Restrict the handle in the kernel; on success the unrestricted
- * hypercall route is closed too.  The lock is held across the kernel call
- * so that no caller can open that route while the kernel is already
- * restricted.  0, or -1 + errno (not logged).
+ * The hypercall route.  dmod->lock guards xcall, xcall_users and
+ * restricted.  It is never held while a handle of the Xen libraries is
+ * opened or closed: xentoolcore_restrict_all() takes it while holding the
+ * registry's lock, and xencall_open() and xencall_close() take the
+ * registry's lock, so holding ours across them could deadlock.
  */
-static int
-restrict_handle(xendevicemodel_handle *dmod, domid_t domid)
-{
-	int rc;
 
-	pthread_mutex_lock(&dmod->lock);
-	rc = xendevicemodel_os_restrict(dmod, domid);
-	if (rc == 0)
-		dmod->restricted = 1;
-	pthread_mutex_unlock(&dmod->lock);
-	return rc;
+/*
+ * Under dmod->lock: the handle is restricted (or made useless) from now
+ * on.  The hypercall route cannot be restricted: make its descriptor
+ * useless at once.  With detach, return it for the caller to close once
+ * the lock is released if nobody is using it; otherwise its last user
+ * closes it (or xendevicemodel_close() does).
+ */
+static xencall_handle *
+close_route_locked(xendevicemodel_handle *dmod, int detach, int *fail_errno)
+{
+	xencall_handle *x = NULL;
+	int fd;
+
+	dmod->restricted = 1;
+	if (dmod->xcall == NULL)
+		return NULL;
+	if ((fd = xencall_fd(dmod->xcall)) != -1 &&
+	    xentoolcore__restrict_by_dup2_null(fd) == -1)
+		*fail_errno = errno;
+	if (detach && dmod->xcall_users == 0) {
+		x = dmod->xcall;
+		dmod->xcall = NULL;
+	}
+	return x;
 }
 
-/* xentoolcore_restrict_all(): restrict this handle, or make it useless. */
+xencall_handle *
+xendevicemodel__xcall_get(xendevicemodel_handle *dmod)
+{
+	xencall_handle *x = NULL, *spare = NULL;
+
+	pthread_mutex_lock(&dmod->lock);
+	if (!dmod->restricted && dmod->xcall == NULL) {
+		pthread_mutex_unlock(&dmod->lock);
+		if ((spare = xencall_open(dmod->logger, 0)) == NULL)
+			return NULL;
+		pthread_mutex_lock(&dmod->lock);
+		/*
+		 * Another thread may have installed one meanwhile, or the
+		 * handle may have been restricted: then ours goes.  (Had
+		 * xentoolcore_restrict_all() run meanwhile, it restricted
+		 * ours too, being registered before it.)
+		 */
+		if (!dmod->restricted && dmod->xcall == NULL) {
+			dmod->xcall = spare;
+			spare = NULL;
+		}
+	}
+	if (!dmod->restricted) {
+		x = dmod->xcall;
+		dmod->xcall_users++;
+	}
+	pthread_mutex_unlock(&dmod->lock);
+	if (spare != NULL)
+		xencall_close(spare);
+	if (x == NULL)
+		errno = EPERM;
+	return x;
+}
+
+void
+xendevicemodel__xcall_put(xendevicemodel_handle *dmod, xencall_handle *x)
+{
+	xencall_handle *toclose = NULL;
+	int serrno = errno;
+
+	pthread_mutex_lock(&dmod->lock);
+	if (--dmod->xcall_users == 0 && dmod->restricted &&
+	    dmod->xcall == x) {
+		toclose = x;
+		dmod->xcall = NULL;
+	}
+	pthread_mutex_unlock(&dmod->lock);
+	if (toclose != NULL)
+		xencall_close(toclose);
+	errno = serrno;
+}
+
+int
+xendevicemodel__xcall_open(xendevicemodel_handle *dmod)
+{
+	xencall_handle *x;
+
+	if ((x = xendevicemodel__xcall_get(dmod)) == NULL)
+		return -1;
+	xendevicemodel__xcall_put(dmod, x);
+	return 0;
+}
+
+/*
+ * xentoolcore_restrict_all(), under the registry's lock: restrict this
+ * handle, or make it useless.  Either way the hypercall route is made
+ * useless (it cannot be closed here: closing takes the registry's lock).
+ * A kernel that cannot restrict (EOPNOTSUPP) is the documented case of a
+ * useless handle; any other refusal is logged and reported, so that
+ * xentoolcore_restrict_all() fails, but the handle is useless all the same.
+ */
 static int
 restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
 	xendevicemodel_handle *dmod = (xendevicemodel_handle *)(void *)
 	    ((char *)ah - offsetof(xendevicemodel_handle, tc_ah));
-	int serrno;
+	int rc, serrno = 0, nerrno = 0;
 
-	if (restrict_handle(dmod, domid) == 0)
+	pthread_mutex_lock(&dmod->lock);
+	if ((rc = xendevicemodel_os_restrict(dmod, domid)) == -1) {
+		serrno = errno;
+		if (dmod->fd != -1 &&
+		    xentoolcore__restrict_by_dup2_null(dmod->fd) == -1)
+			nerrno = errno;
+	}
+	(void)close_route_locked(dmod, 0, &nerrno);
+	pthread_mutex_unlock(&dmod->lock);
+	if (nerrno != 0) {
+		xtl_log(dmod->logger, XTL_ERROR, nerrno, XENDM_LOG_CONTEXT,
+		    "cannot restrict the handle to domain %u nor make it "
+		    "useless", (unsigned)domid);
+		errno = nerrno;
+		return -1;
+	}
+	if (rc == 0)
 		return 0;
-	if ((serrno = errno) != EOPNOTSUPP) {
+	if (serrno != EOPNOTSUPP) {
 		xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,
-		    "cannot restrict the handle to domain %u",
-		    (unsigned)domid);
+		    "the kernel refused to restrict the handle to domain %u: "
+		    "it was made useless", (unsigned)domid);
 		errno = serrno;
 		return -1;
 	}
-	/*
-	 * The kernel cannot restrict it: make it useless instead.  The
-	 * hypercall route is closed, and the device (if any) replaced.
-	 */
-	pthread_mutex_lock(&dmod->lock);
-	dmod->restricted = 1;
-	pthread_mutex_unlock(&dmod->lock);
 	xtl_log(dmod->logger, XTL_DETAIL, -1, XENDM_LOG_CONTEXT,
 	    "the kernel cannot restrict the handle to domain %u: every later "
 	    "call on it fails", (unsigned)domid);
-	if (dmod->fd != -1)
-		return xentoolcore__restrict_by_dup2_null(dmod->fd);
 	return 0;
 }
 
@@ -142,19 +234,44 @@ xendevicemodel_close(xendevicemodel_handle *dmod)
 XENLIBS_EXPORT int
 xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid)
 {
-	int serrno;
+	xencall_handle *toclose = NULL;
+	int rc, serrno, nerrno = 0;
 
 	if (dmod == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
+	/* The kernels take DOMID_INVALID for "no restriction". */
+	if (domid >= DOMID_FIRST_RESERVED) {
+		xtl_log(dmod->logger, XTL_ERROR, EINVAL, XENDM_LOG_CONTEXT,
+		    "cannot restrict the handle to domain %u: reserved",
+		    (unsigned)domid);
+		errno = EINVAL;
+		return -1;
+	}
 	/*
+	 * The lock is held across the kernel call so that no caller can
+	 * open the hypercall route while the kernel is already restricted.
 	 * A failed restriction changes nothing: the handle stays as it was,
 	 * and the caller decides what to do with it.
 	 */
-	if (restrict_handle(dmod, domid) == 0)
-		return 0;
+	pthread_mutex_lock(&dmod->lock);
+	if ((rc = xendevicemodel_os_restrict(dmod, domid)) == 0)
+		toclose = close_route_locked(dmod, 1, &nerrno);
 	serrno = errno;
+	pthread_mutex_unlock(&dmod->lock);
+	if (toclose != NULL)
+		xencall_close(toclose);
+	if (rc == 0 && nerrno == 0)
+		return 0;
+	if (rc == 0) {
+		/* Restricted, but a user's route could not be neutralised. */
+		xtl_log(dmod->logger, XTL_ERROR, nerrno, XENDM_LOG_CONTEXT,
+		    "restricted to domain %u, but the hypercall route in use "
+		    "could not be made useless", (unsigned)domid);
+		errno = nerrno;
+		return -1;
+	}
 	xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,
 	    "cannot restrict the handle to domain %u", (unsigned)domid);
 	errno = serrno;
@@ -162,30 +279,11 @@ xendevicemodel_restrict(xendevicemodel_handle *dmod, domid_t domid)
 }
 
 int
-xendevicemodel__xcall_open(xendevicemodel_handle *dmod)
-{
-	int rc = 0, serrno = 0;
-
-	pthread_mutex_lock(&dmod->lock);
-	if (dmod->restricted) {
-		rc = -1;
-		serrno = EPERM;
-	} else if (dmod->xcall == NULL &&
-	    (dmod->xcall = xencall_open(dmod->logger, 0)) == NULL) {
-		rc = -1;
-		serrno = errno;
-	}
-	pthread_mutex_unlock(&dmod->lock);
-	if (rc == -1)
-		errno = serrno;
-	return rc;
-}
-
-int
 xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
     unsigned int nr, const struct xendm_buf *bufs)
 {
 	struct xendm_hc_buf *descs;
+	xencall_handle *x;
 	void *bounce[XENDM_MAX_BUFS];
 	unsigned int i;
 	int rc = -1, serrno;
@@ -194,14 +292,15 @@ xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
 		errno = E2BIG;
 		return -1;
 	}
-	if (xendevicemodel__xcall_open(dmod) == -1)
+	if ((x = xendevicemodel__xcall_get(dmod)) == NULL)
 		return -1;
 	memset(bounce, 0, sizeof(bounce));
-	descs = xencall_alloc_buffer(dmod->xcall, nr * sizeof(*descs));
-	if (descs == NULL)
+	if ((descs = xencall_alloc_buffer(x, nr * sizeof(*descs))) == NULL) {
+		xendevicemodel__xcall_put(dmod, x);
 		return -1;
+	}
 	for (i = 0; i < nr; i++) {
-		bounce[i] = xencall_alloc_buffer(dmod->xcall,
+		bounce[i] = xencall_alloc_buffer(x,
 		    bufs[i].size != 0 ? bufs[i].size : 1);
 		if (bounce[i] == NULL)
 			goto out;
@@ -209,7 +308,7 @@ xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
 			memcpy(bounce[i], bufs[i].ptr, bufs[i].size);
 		xendm_hc_buf_set(&descs[i], bounce[i], bufs[i].size);
 	}
-	rc = xencall3(dmod->xcall, XENDM_HYPERVISOR_dm_op, domid, nr,
+	rc = xencall3(x, XENDM_HYPERVISOR_dm_op, domid, nr,
 	    (uint64_t)(uintptr_t)descs);
 	if (rc > 0)
 		rc = 0;
@@ -221,8 +320,9 @@ out:
 	serrno = errno;
 	for (i = 0; i < nr; i++)
 		if (bounce[i] != NULL)
-			xencall_free_buffer(dmod->xcall, bounce[i]);
-	xencall_free_buffer(dmod->xcall, descs);
+			xencall_free_buffer(x, bounce[i]);
+	xencall_free_buffer(x, descs);
+	xendevicemodel__xcall_put(dmod, x);
 	errno = serrno;
 	return rc;
 }

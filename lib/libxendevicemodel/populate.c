@@ -15,7 +15,7 @@
 
 /* One memory_op on nr frames of gfns; the number done, or -1 + errno. */
 static long
-reservation_op(xendevicemodel_handle *dmod, unsigned int cmd, domid_t domid,
+reservation_op(xencall_handle *xcall, unsigned int cmd, domid_t domid,
     uint32_t nr, const xen_pfn_t *gfns)
 {
 	struct xendm_memory_reservation *res;
@@ -24,8 +24,8 @@ reservation_op(xendevicemodel_handle *dmod, unsigned int cmd, domid_t domid,
 	long rc = -1;
 	int serrno;
 
-	res = xencall_alloc_buffer(dmod->xcall, sizeof(*res));
-	frames = xencall_alloc_buffer(dmod->xcall,
+	res = xencall_alloc_buffer(xcall, sizeof(*res));
+	frames = xencall_alloc_buffer(xcall,
 	    (size_t)nr * sizeof(*frames));
 	if (res == NULL || frames == NULL)
 		goto out;
@@ -36,14 +36,14 @@ reservation_op(xendevicemodel_handle *dmod, unsigned int cmd, domid_t domid,
 	xendm_handle_set(&res->extent_start, frames);
 	res->nr_extents = nr;
 	res->domid = domid;
-	rc = xencall2(dmod->xcall, XENDM_HYPERVISOR_memory_op, cmd,
+	rc = xencall2(xcall, XENDM_HYPERVISOR_memory_op, cmd,
 	    (uint64_t)(uintptr_t)res);
 out:
 	serrno = errno;
 	if (frames != NULL)
-		xencall_free_buffer(dmod->xcall, frames);
+		xencall_free_buffer(xcall, frames);
 	if (res != NULL)
-		xencall_free_buffer(dmod->xcall, res);
+		xencall_free_buffer(xcall, res);
 	errno = serrno;
 	return rc;
 }
@@ -52,6 +52,7 @@ XENLIBS_EXPORT int
 xendevicemodel_populate_ram(xendevicemodel_handle *dmod, domid_t domid,
     uint32_t nr, const xen_pfn_t gfns[])
 {
+	xencall_handle *xcall;
 	long done;
 	int serrno;
 
@@ -65,21 +66,25 @@ xendevicemodel_populate_ram(xendevicemodel_handle *dmod, domid_t domid,
 		errno = EINVAL;
 		return -1;
 	}
-	if (xendevicemodel__xcall_open(dmod) == -1) {
+	if ((xcall = xendevicemodel__xcall_get(dmod)) == NULL) {
 		serrno = errno;
 		goto fail;
 	}
-	done = reservation_op(dmod, XENDM_XENMEM_populate_physmap, domid, nr,
+	done = reservation_op(xcall, XENDM_XENMEM_populate_physmap, domid, nr,
 	    gfns);
-	if (done == (long)nr)
+	if (done == (long)nr) {
+		xendevicemodel__xcall_put(dmod, xcall);
 		return 0;
+	}
 	serrno = done < 0 ? errno : ENOMEM;
 	/* All or nothing: give back what was populated. */
-	if (done > 0 && reservation_op(dmod, XENDM_XENMEM_decrease_reservation,
-	    domid, (uint32_t)done, gfns) != done)
+	if (done > 0 && reservation_op(xcall,
+	    XENDM_XENMEM_decrease_reservation, domid, (uint32_t)done,
+	    gfns) != done)
 		xtl_log(dmod->logger, XTL_ERROR, errno, XENDM_LOG_CONTEXT,
 		    "%s: cannot release the %ld frames populated", __func__,
 		    done);
+	xendevicemodel__xcall_put(dmod, xcall);
 fail:
 	xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,
 	    "%s: cannot populate %u frames of domain %u", __func__,

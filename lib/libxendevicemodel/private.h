@@ -36,8 +36,9 @@ struct xendevicemodel_handle {
 	 * The hypercall route (NetBSD always; Linux when the kernel has no
 	 * DM_OP ioctl): a libxenhypercall handle, opened on first use.
 	 */
-	pthread_mutex_t			lock;		/* xcall, restricted */
+	pthread_mutex_t			lock;		/* the next three */
 	xencall_handle			*xcall;
+	unsigned int			xcall_users;	/* calls using xcall now */
 	int				use_hypercall;	/* Linux fell back */
 	int				restricted;	/* no hypercall route */
 };
@@ -64,6 +65,14 @@ int xendevicemodel_os_restrict(xendevicemodel_handle *dmod, domid_t domid);
 
 /* Open the libxenhypercall handle now, if not yet open.  0 or -1 + errno. */
 int xendevicemodel__xcall_open(xendevicemodel_handle *dmod);
+/*
+ * The hypercall route for one call: opened if not yet open, or NULL with
+ * errno EPERM once the handle is restricted.  Give it back with _put(),
+ * which closes it if the handle was restricted meanwhile.
+ */
+xencall_handle *xendevicemodel__xcall_get(xendevicemodel_handle *dmod);
+void xendevicemodel__xcall_put(xendevicemodel_handle *dmod,
+    xencall_handle *xcall);
 /* Issue a dm_op through the raw hypercall with bounce buffers. */
 int xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
     unsigned int nr, const struct xendm_buf *bufs);

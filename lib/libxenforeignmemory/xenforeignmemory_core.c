@@ -40,16 +40,38 @@ fail(xenforeignmemory_handle *h, int e, const char *what)
 	return -1;
 }
 
+/*
+ * xentoolcore_restrict_all(): restrict the handle in the kernel, or make
+ * it useless.  A kernel without the restriction (EOPNOTSUPP, or a driver
+ * too old to know it) is the documented case of a useless handle; any
+ * other refusal leaves the handle useless too, but is logged and reported
+ * so that xentoolcore_restrict_all() fails.
+ */
 static int
 restrict_callback(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
 	xenforeignmemory_handle *h = (xenforeignmemory_handle *)(void *)
 	    ((char *)ah - offsetof(xenforeignmemory_handle, tc_ah));
+	int e;
 
 	if (xenforeignmemory_os_restrict(h, domid) == 0)
 		return 0;
-	/* Cannot restrict: make the handle useless instead. */
-	return xentoolcore__restrict_by_dup2_null(h->fd);
+	e = errno;
+	if (xentoolcore__restrict_by_dup2_null(h->fd) == -1) {
+		e = errno;
+		xtl_log(h->logger, XTL_ERROR, e, CTX,
+		    "restrict_all: cannot restrict the handle (fd %d) to "
+		    "domain %u nor make it useless", h->fd, (unsigned)domid);
+		errno = e;
+		return -1;
+	}
+	if (e == EOPNOTSUPP || e == ENOTTY || e == ENOSYS)
+		return 0;
+	xtl_log(h->logger, XTL_ERROR, e, CTX,
+	    "restrict_all: the kernel refused to restrict the handle (fd %d) "
+	    "to domain %u: it was made useless", h->fd, (unsigned)domid);
+	errno = e;
+	return -1;
 }
 
 XENLIBS_EXPORT xenforeignmemory_handle *
@@ -256,6 +278,13 @@ XENLIBS_EXPORT int
 xenforeignmemory_restrict(xenforeignmemory_handle *h, domid_t domid)
 {
 	if (h == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* The kernels take DOMID_INVALID for "no restriction". */
+	if (domid >= DOMID_FIRST_RESERVED) {
+		xtl_log(h->logger, XTL_ERROR, EINVAL, CTX,
+		    "restrict: domid %u is reserved", (unsigned)domid);
 		errno = EINVAL;
 		return -1;
 	}

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "xentoolcore_internal.h"
@@ -58,46 +60,95 @@ xentoolcore__deregister_active_handle(Xentoolcore__Active_Handle *ah)
 	pthread_mutex_unlock(&registry_lock);
 }
 
+/*
+ * While xentoolcore_restrict_all() walks the registry (under its lock): a
+ * descriptor of /dev/null opened before any handle was touched, which
+ * xentoolcore__restrict_by_dup2_null() copies over the handles it
+ * neutralises, so that neutralising needs no new descriptor and cannot
+ * fail for want of one.  -1 otherwise.
+ */
+static int restrict_null = -1;
+
 XENLIBS_EXPORT int
 xentoolcore_restrict_all(domid_t domid)
 {
 	Xentoolcore__Active_Handle *ah;
-	int rc = 0, saved = 0;
+	unsigned int failed = 0;
+	int saved = 0;
 
 	/*
-	 * Callbacks run under the lock so that no handle can be closed (and
-	 * its memory freed) while it is being restricted.
+	 * Everything that can be decided before any handle is touched is
+	 * decided first: a reserved domid (the kernels take DOMID_INVALID
+	 * for "unrestricted") and a spare descriptor to neutralise with.
 	 */
+	if (domid >= DOMID_FIRST_RESERVED) {
+		fprintf(stderr, "xentoolcore: restrict_all: domid %u is "
+		    "reserved: no handle was restricted\n", (unsigned)domid);
+		errno = EINVAL;
+		return -1;
+	}
 	pthread_mutex_lock(&registry_lock);
+	if ((restrict_null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		saved = errno;
+		pthread_mutex_unlock(&registry_lock);
+		fprintf(stderr, "xentoolcore: restrict_all: cannot open "
+		    "/dev/null (%s): no handle was restricted\n",
+		    strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	/*
+	 * Callbacks run under the lock so that no handle can be closed (and
+	 * its memory freed) while it is being restricted.  A handle that
+	 * fails does not stop the walk: every other handle is still
+	 * restricted (xenlibs' own callbacks neutralise the handle they
+	 * could not restrict, and log which one), so that the call never
+	 * leaves a handle unrestricted behind one that failed.
+	 */
 	for (ah = registry_head; ah != NULL; ah = ah->entry.next) {
 		if (ah->restrict_callback(ah, domid) != 0) {
-			saved = errno;
-			rc = -1;
-			break;
+			if (failed++ == 0)
+				saved = errno;
 		}
 	}
+	close(restrict_null);
+	restrict_null = -1;
 	pthread_mutex_unlock(&registry_lock);
-	if (rc < 0)
-		errno = saved;
-	return rc;
+	if (failed == 0)
+		return 0;
+	fprintf(stderr, "xentoolcore: restrict_all: %u handle(s) could not "
+	    "be restricted to domain %u (first error: %s); the others "
+	    "were\n", failed, (unsigned)domid, strerror(saved));
+	errno = saved;
+	return -1;
 }
 
 XENLIBS_EXPORT int
 xentoolcore__restrict_by_dup2_null(int fd)
 {
-	int nullfd, fdflags, saved;
+	int nullfd, fdflags, saved, rc;
 
 	if ((fdflags = fcntl(fd, F_GETFD)) == -1)
 		return -1;
-	if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+	/*
+	 * Called from a restrict callback, under the registry lock, while
+	 * xentoolcore_restrict_all() holds a spare /dev/null: use it.
+	 */
+	if ((nullfd = restrict_null) == -1 &&
+	    (nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	/* dup2() clears FD_CLOEXEC on fd: put the handle's flag back. */
-	if (dup2(nullfd, fd) == -1 || fcntl(fd, F_SETFD, fdflags) == -1) {
+	while ((rc = dup2(nullfd, fd)) == -1 && (errno == EINTR ||
+	    errno == EBUSY))
+		continue;
+	if (rc == -1 || fcntl(fd, F_SETFD, fdflags) == -1) {
 		saved = errno;
-		close(nullfd);
+		if (nullfd != restrict_null)
+			close(nullfd);
 		errno = saved;
 		return -1;
 	}
-	close(nullfd);
+	if (nullfd != restrict_null)
+		close(nullfd);
 	return 0;
 }

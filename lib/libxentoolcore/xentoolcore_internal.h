@@ -16,7 +16,14 @@
 
 typedef struct xentoolcore__active_handle Xentoolcore__Active_Handle;
 
-/* Restrict one handle to domid; 0, or -1 with errno set. */
+/*
+ * Restrict one handle to domid; 0, or -1 with errno set.  Called by
+ * xentoolcore_restrict_all() under the registry's lock, with a domid below
+ * DOMID_FIRST_RESERVED.  A callback that cannot restrict its handle should
+ * neutralise it (xentoolcore__restrict_by_dup2_null()), log which handle
+ * it was, and return -1: the walk goes on with the other handles.  It
+ * must not open, close or register handles of the Xen libraries.
+ */
 typedef int Xentoolcore__Restrict_Callback(Xentoolcore__Active_Handle *ah,
     domid_t domid);
 
@@ -35,7 +42,9 @@ void xentoolcore__deregister_active_handle(Xentoolcore__Active_Handle *ah);
 /*
  * A restrict callback for handles whose device cannot be restricted:
  * replace fd by /dev/null (keeping its close-on-exec flag), so that every
- * later operation on the handle fails.
+ * later operation on the handle fails.  Meant for restrict callbacks:
+ * there it uses the /dev/null descriptor xentoolcore_restrict_all()
+ * opened beforehand, so it cannot fail for want of a descriptor.
  */
 int xentoolcore__restrict_by_dup2_null(int fd);
 

@@ -40,6 +40,9 @@ enum xenemu_dialect xenemu_dialect(void);
 int	xenemu_device_present(const char *path, int present);
 /* open(2) flags an emulated descriptor was opened with; -1 if not ours. */
 int	xenemu_fd_flags(int fd);
+/* 1 if an emulated privcmd or evtchn descriptor is restricted to a
+ * domain, 0 if not; -1 for any other descriptor. */
+int	xenemu_fd_restricted(int fd);
 
 /* Domains and their memory. */
 int	xenemu_domain_create(unsigned int nframes);	/* domid, or -1 */

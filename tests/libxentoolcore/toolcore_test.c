@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <xentoolcore_internal.h>
+#include <xenlibs_types.h>
 
 /* A pretend library handle: the registry entry plus what it records. */
 struct fake_handle {
@@ -105,8 +106,13 @@ ATF_TC_BODY(restrict_reaches_every_handle, tc)
 	ATF_CHECK_EQ(h[1].calls, 2);
 }
 
-ATF_TC_WITHOUT_HEAD(stops_at_first_failure);
-ATF_TC_BODY(stops_at_first_failure, tc)
+/*
+ * A handle that fails does not stop the walk: the handles after it are
+ * still restricted (never left unrestricted behind it), and the call
+ * fails with the first failure's errno.
+ */
+ATF_TC_WITHOUT_HEAD(failure_does_not_stop);
+ATF_TC_BODY(failure_does_not_stop, tc)
 {
 	struct fake_handle h[3];
 	int order[8], slot = 0, i;
@@ -117,22 +123,26 @@ ATF_TC_BODY(stops_at_first_failure, tc)
 		h[i].next_slot = &slot;
 		xentoolcore__register_active_handle(&h[i].ah);
 	}
-	/* The handle called second fails: the third is not called. */
 	ATF_REQUIRE_EQ(xentoolcore_restrict_all(1), 0);
 	ATF_REQUIRE_EQ(slot, 3);
+	/* The handles called second and third fail: all three called. */
 	h[order[1]].fail_errno = EPERM;
+	h[order[2]].fail_errno = EIO;
 	slot = 0;
 	errno = 0;
 	ATF_CHECK_EQ(xentoolcore_restrict_all(2), -1);
 	ATF_CHECK_EQ(errno, EPERM);
-	ATF_CHECK_EQ(slot, 2);
-	ATF_CHECK_EQ(h[order[2]].calls, 1);
+	ATF_CHECK_EQ(slot, 3);
+	for (i = 0; i < 3; i++) {
+		ATF_CHECK_EQ(h[i].calls, 2);
+		ATF_CHECK_EQ(h[i].domid, 2);
+	}
 	for (i = 0; i < 3; i++)
 		xentoolcore__deregister_active_handle(&h[i].ah);
 }
 
-ATF_TC_WITHOUT_HEAD(positive_failure_stops);
-ATF_TC_BODY(positive_failure_stops, tc)
+ATF_TC_WITHOUT_HEAD(positive_failure_fails);
+ATF_TC_BODY(positive_failure_fails, tc)
 {
 	struct fake_handle h[2];
 	int i;
@@ -147,9 +157,53 @@ ATF_TC_BODY(positive_failure_stops, tc)
 	errno = 0;
 	ATF_CHECK_EQ(xentoolcore_restrict_all(4), -1);
 	ATF_CHECK_EQ(errno, EACCES);
-	ATF_CHECK_EQ(h[0].calls + h[1].calls, 1);
+	ATF_CHECK_EQ(h[0].calls + h[1].calls, 2);
 	for (i = 0; i < 2; i++)
 		xentoolcore__deregister_active_handle(&h[i].ah);
+}
+
+/*
+ * A reserved domid (the kernels read DOMID_INVALID as "unrestricted") is
+ * refused with EINVAL and a message on standard error, before any
+ * handle's callback runs.
+ */
+ATF_TC_WITHOUT_HEAD(reserved_domid);
+ATF_TC_BODY(reserved_domid, tc)
+{
+	static const domid_t reserved[] = { DOMID_FIRST_RESERVED, DOMID_IO,
+	    DOMID_XEN, DOMID_COW, DOMID_INVALID, DOMID_IDLE, 0xffff };
+	struct fake_handle h;
+	char buf[512];
+	ssize_t n;
+	size_t i;
+	int err, saved, e;
+
+	fake_init(&h, 0);
+	xentoolcore__register_active_handle(&h.ah);
+	ATF_REQUIRE((err = open("stderr.txt", O_RDWR | O_CREAT | O_TRUNC,
+	    0600)) != -1);
+	ATF_REQUIRE((saved = dup(2)) != -1);
+	ATF_REQUIRE(dup2(err, 2) == 2);
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		errno = 0;
+		ATF_CHECK_EQ(xentoolcore_restrict_all(reserved[i]), -1);
+		e = errno;
+		ATF_CHECK_EQ_MSG(e, EINVAL, "domid %#x: errno %d",
+		    (unsigned)reserved[i], e);
+	}
+	ATF_REQUIRE(dup2(saved, 2) == 2);
+	close(saved);
+	ATF_CHECK_EQ(h.calls, 0);
+	n = pread(err, buf, sizeof(buf) - 1, 0);
+	close(err);
+	ATF_REQUIRE(n >= 0);
+	buf[n] = '\0';
+	ATF_CHECK_MSG(strstr(buf, "xentoolcore") != NULL &&
+	    strstr(buf, "reserved") != NULL, "stderr: %s", buf);
+	/* The last ordinary domid is fine. */
+	ATF_CHECK_EQ(xentoolcore_restrict_all(DOMID_FIRST_RESERVED - 1), 0);
+	ATF_CHECK_EQ(h.calls, 1);
+	xentoolcore__deregister_active_handle(&h.ah);
 }
 
 static volatile int churn_stop;
@@ -293,8 +347,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, layout_is_xens);
 	ATF_TP_ADD_TC(tp, empty_registry);
 	ATF_TP_ADD_TC(tp, restrict_reaches_every_handle);
-	ATF_TP_ADD_TC(tp, stops_at_first_failure);
-	ATF_TP_ADD_TC(tp, positive_failure_stops);
+	ATF_TP_ADD_TC(tp, failure_does_not_stop);
+	ATF_TP_ADD_TC(tp, positive_failure_fails);
+	ATF_TP_ADD_TC(tp, reserved_domid);
 	ATF_TP_ADD_TC(tp, concurrent_register);
 	ATF_TP_ADD_TC(tp, fork_while_registering);
 	ATF_TP_ADD_TC(tp, dup2_null);
