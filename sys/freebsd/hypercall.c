@@ -4,6 +4,16 @@
  * result comes back in the argument's retval), buffers of anonymous
  * memory, wired with mlock(2) and marked INHERIT_NONE with minherit(2)
  * so that children never see them.
+ *
+ * Hypercall results: privcmd_hypercall() (sys/amd64/include/xen/
+ * hypercall.h) returns an int and privcmd_ioctl() keeps it in one, so
+ * only the low 32 bits arrive; with bit 31 set the result becomes an
+ * error (EINVAL from xen_translate_error(), or the Xen error those bits
+ * spell), indistinguishable from a real one.  xencall2L() is exact only
+ * up to INT_MAX here (xencall0(3)).
+ *
+ * Supported kernels: FreeBSD 12.x to 14.x (privcmd's HYPERCALL is the
+ * same in all of them).
  */
 #include <errno.h>
 #include <fcntl.h>

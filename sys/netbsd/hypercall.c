@@ -4,6 +4,12 @@
  * result comes back in the argument's retval), buffers of anonymous
  * memory, wired with mlock(2) and marked MAP_INHERIT_NONE with minherit(2)
  * so that children never see them.
+ *
+ * Hypercall results: the kernel keeps 32 bits (see
+ * xencall_os_hypercall()), so xencall2L() delivers at most 31 bits here.
+ *
+ * Supported kernels: NetBSD 9.x and 10.x (privcmd's HYPERCALL ioctl and
+ * its retval member are the same in both).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +27,9 @@
  * minherit (the emulated-device tests, which supply their own).
  */
 #define NETBSD_MAP_INHERIT_NONE	2
+
+/* The highest error code Xen's public errno.h defines (EMEDIUMTYPE). */
+#define NETBSD_XEN_ERRNO_MAX	124
 extern int minherit(void *, size_t, int) __attribute__((__weak__));
 
 int
@@ -63,8 +72,23 @@ xencall_os_hypercall(xencall_handle *xcall, uint64_t op,
 		call.arg[i] = arg[i];
 	call.retval = 0;
 	/* A Xen error also comes back as the ioctl's errno, translated. */
-	if (ioctl(xcall->fd, IOCTL_PRIVCMD_HYPERCALL, &call) == -1)
+	if (ioctl(xcall->fd, IOCTL_PRIVCMD_HYPERCALL, &call) == -1) {
+		/*
+		 * privcmd_ioctl() (privcmd.c 1.66) holds the result in an
+		 * int: a result with bit 31 set looks negative and comes
+		 * back as errno = -result, a value no Xen error has (Xen's
+		 * codes end at 124).  Say what it was.
+		 */
+		if (errno > NETBSD_XEN_ERRNO_MAX || errno < 0) {
+			xtl_log(xcall->logger, XTL_ERROR, EOVERFLOW,
+			    XENCALL_LOGCTX, "hypercall %llu: its result does "
+			    "not fit the 32-bit int NetBSD's privcmd keeps "
+			    "(errno %d)", (unsigned long long)op, errno);
+			errno = EOVERFLOW;
+		}
 		return -1;
+	}
+	/* Only the low 32 bits of a result ever reach us (see above). */
 	return (long)call.retval;
 }
 

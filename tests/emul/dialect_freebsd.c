@@ -59,9 +59,27 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 		struct ioctl_privcmd_hypercall *h = data;
 		uint64_t oa[6];
 
+		/*
+		 * privcmd_hypercall() (sys/amd64/include/xen/hypercall.h,
+		 * freebsd-src c485cd462e77) refuses op 128 and above with
+		 * -EINVAL and returns the result as an int: the low 32 bits
+		 * of rax.  privcmd_ioctl() (privcmd.c 5ecc60fb07d1) keeps
+		 * that int: non-negative is retval, negative goes through
+		 * xen_translate_error() (sys/xen/error.h), which answers
+		 * EINVAL for anything at or beyond its 125-entry table.
+		 */
+		if (h->op >= XE_PG / 32)
+			return (-EINVAL);
 		oa[0] = h->op;
 		memcpy(oa + 1, h->arg, sizeof(h->arg));
-		r = xe_pc_hypercall(f, oa);
+		if ((r = xe_pc_hypercall(f, oa)) >= 0 ||
+		    r > -XE_NEGATIVE_ERRNO_BASE) {
+			int32_t low = (int32_t)(uint32_t)(uint64_t)r;
+
+			if (low < 0 && (low == INT32_MIN || -low >= 125))
+				return (-EINVAL);
+			r = low;
+		}
 		h->retval = r >= 0 ? r : 0;
 		return (r >= 0 ? 0 : r);
 	}

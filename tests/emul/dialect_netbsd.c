@@ -221,7 +221,24 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 			return (-EINVAL);
 		oa[0] = h->op;
 		memcpy(oa + 1, h->arg, sizeof(h->arg));
-		r = xe_pc_hypercall(f, oa);
+		/*
+		 * privcmd_ioctl() (privcmd.c 1.66) takes the result into an
+		 * int (the low 32 bits of rax): non-negative is retval,
+		 * negative goes through privcmd_xen2bsd_errno(), which gives
+		 * a value it does not know back raw (errno = -result).
+		 * Xen's codes are Linux's here, so every negative int ends
+		 * up as errno = -low (INT_MIN stays INT_MIN).
+		 */
+		if ((r = xe_pc_hypercall(f, oa)) >= 0 ||
+		    r > -XE_NEGATIVE_ERRNO_BASE) {
+			int32_t low = (int32_t)(uint32_t)(uint64_t)r;
+
+			if (low < 0) {
+				h->retval = 0;
+				return (XE_RAW_ERRNO(-(int64_t)low));
+			}
+			r = low;
+		}
 		h->retval = r >= 0 ? r : 0;
 		return (r >= 0 ? 0 : r);
 	}

@@ -81,6 +81,22 @@ ATF_TC_BODY(hypercall, tc)
 	h.retval = 77;
 	T_ERR(ENOSYS, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
 	ATF_CHECK_EQ(77, h.retval);
+	/* Op 128 and above: privcmd_hypercall()'s -EINVAL. */
+	h.op = 128;
+	T_ERR(EINVAL, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	/* The result is an int: bit 31 set is EINVAL, above 31 is lost. */
+	h.op = XE_HC_xen_version;
+	xenemu_set_version(0x87654321U, NULL);
+	T_ERR(EINVAL, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	/* Low 32 bits reading as a small Xen error: that error (-2). */
+	xenemu_set_version(0xfffffffeU, NULL);
+	T_ERR(ENOENT, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	xenemu_set_max_ram_page(0x123456789ULL);
+	h.op = XE_HC_memory_op;
+	h.arg[0] = XE_XENMEM_maximum_ram_page;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	ATF_CHECK_EQ(0x23456789, h.retval);
+	memset(&h, 0, sizeof(h));
 	T_OK(ioctl(pc, IOCTL_PRIVCMD_RESTRICT, &dom));
 	T_OK(ioctl(pc, IOCTL_PRIVCMD_RESTRICT, &dom));
 	h.op = XE_HC_xen_version;

@@ -80,6 +80,18 @@ ATF_TC_BODY(hypercall, tc)
 	ATF_CHECK_EQ(0x40011, h.retval);
 	h.op = 128;
 	T_ERR(EINVAL, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	/* The result is an int: bit 31 set is a raw errno, above is lost. */
+	h.op = XE_HC_xen_version;
+	xenemu_set_version(0x87654321U, NULL);
+	T_ERR(0x789abcdf, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	xenemu_set_version(0x80000000U, NULL);
+	T_ERR((int)0x80000000U, ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	xenemu_set_max_ram_page(0x123456789ULL);
+	h.op = XE_HC_memory_op;
+	h.arg[0] = XE_XENMEM_maximum_ram_page;
+	T_OK(ioctl(pc, IOCTL_PRIVCMD_HYPERCALL, &h));
+	ATF_CHECK_EQ(0x23456789, h.retval);
+	memset(&h, 0, sizeof(h));
 	/* No DM_OP ioctl: dm_op is a plain hypercall with buffers. */
 	dom = xenemu_domain_create(1);
 	memset(&dm, 0, sizeof(dm));

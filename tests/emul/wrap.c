@@ -773,6 +773,10 @@ xe_ioctl(int fd, unsigned long req, void *arg)
 	else
 		r = xe_cur->ioctl(f, fd, req, arg);
 	pthread_mutex_unlock(&xe_lock);
+	if (r <= -XE_RAW_ERRNO_BASE) {
+		errno = (int)(uint32_t)(-r - XE_RAW_ERRNO_BASE);
+		return (-1);
+	}
 	if (r <= -XE_NEGATIVE_ERRNO_BASE) {
 		errno = (int)(r + XE_NEGATIVE_ERRNO_BASE);
 		return (-1);

@@ -146,6 +146,12 @@ struct xe_map {
  */
 #define XE_NEGATIVE_ERRNO_BASE	(1L << 24)
 #define XE_NEGATIVE_ERRNO(e)	(-(XE_NEGATIVE_ERRNO_BASE + (long)(e)))
+/*
+ * A result that makes the caller see errno == e for any int e, positive
+ * or not (NetBSD hands a driver's raw value to userland as errno).
+ */
+#define XE_RAW_ERRNO_BASE	(1L << 40)
+#define XE_RAW_ERRNO(e)		(-(XE_RAW_ERRNO_BASE + (long)(uint32_t)(e)))
 
 /* Dialect: decodes one kernel's requests. */
 struct xe_dialect {
