@@ -811,12 +811,28 @@ dm_op_do(struct xe_dom *d, struct xe_dm_op *op, unsigned int n,
 			memset(&d->ioreq[id], 0, sizeof(d->ioreq[id]));
 		}
 		return (0);
-	case XE_DMOP_track_dirty_vram:
-		/* No page is dirty: clear the caller's bitmap. */
+	case XE_DMOP_track_dirty_vram: {
+		/*
+		 * Xen's struct xen_dm_op_track_dirty_vram: nr (uint32) at 0,
+		 * first_pfn (uint64) at 8.  One bit per frame, frame
+		 * first_pfn + i in bit i % 8 of byte i / 8.  The emulated
+		 * guest has dirtied every frame whose pfn is a multiple of 3
+		 * (xenemu(3)); the other bits are cleared.
+		 */
+		uint32_t nr, b;
+		uint64_t first;
+		uint8_t *bm = ptr[1];
+
 		if (n < 2)
 			return (-EINVAL);
-		memset(ptr[1], 0, size[1]);
+		memcpy(&nr, op->u.raw, sizeof(nr));
+		memcpy(&first, op->u.raw + 8, sizeof(first));
+		memset(bm, 0, size[1]);
+		for (b = 0; b < nr && b / 8 < size[1]; b++)
+			if ((first + b) % 3 == 0)
+				bm[b / 8] |= (uint8_t)(1U << (b % 8));
 		return (0);
+	}
 	case XE_DMOP_modified_memory:
 		return (n < 2 ? -EINVAL : 0);
 	case XE_DMOP_nr_vcpus:

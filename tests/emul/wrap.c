@@ -505,7 +505,8 @@ xenemu_fd_restricted(int fd)
 	int r;
 
 	pthread_mutex_lock(&xe_lock);
-	if ((f = fdget(fd)) == NULL)
+	if ((f = fdget(fd)) == NULL ||
+	    (f->kind != XK_PRIVCMD && f->kind != XK_EVTCHN))
 		r = -1;
 	else
 		r = f->restrict_dom != XE_DOMID_INVALID;

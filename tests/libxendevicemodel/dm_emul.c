@@ -342,8 +342,35 @@ ATF_TC_BODY(memory_ops, tc)
 	ATF_CHECK_EQ(F32(d, 8), 130);
 	ATF_CHECK_EQ(F64(d, 16), 0xa0);
 	ATF_CHECK_EQ(d.size[1], (130 + 7) / 8);
-	ATF_CHECK_EQ(bitmap[0], 0);		/* the emulator's clean bitmap */
-	ATF_CHECK_EQ(bitmap[3], ~0UL);		/* beyond (nr + 7) / 8 bytes */
+	/*
+	 * Xen's bitmap as the emulator writes it (xenemu(3): the frames
+	 * whose number is a multiple of 3 are dirty, frame 0xa0 + i in bit
+	 * i % 8 of byte i / 8), bit for bit; the bytes beyond (nr + 7) / 8
+	 * untouched.
+	 */
+	{
+		const unsigned char *b = (const unsigned char *)bitmap;
+		unsigned int dirty = 0, wrong = 0, bit;
+
+		for (i = 0; i < sizeof(bitmap); i++) {
+			unsigned char want = 0;
+
+			for (bit = 0; bit < 8; bit++)
+				if (i * 8 + bit < 130 &&
+				    (0xa0 + i * 8 + bit) % 3 == 0)
+					want |= (unsigned char)(1U << bit);
+			if (i >= (130 + 7) / 8)
+				want = 0xff;
+			else
+				dirty += (unsigned int)__builtin_popcount(want);
+			if (b[i] != want) {
+				wrong++;
+				ATF_CHECK_EQ_MSG(b[i], want, "bitmap byte %u", i);
+			}
+		}
+		ATF_CHECK_EQ(dirty, 43);	/* 0xa2, 0xa5, ... 0x120 */
+		ATF_CHECK_EQ(wrong, 0);
+	}
 	/*
 	 * Stop tracking: a bitmap buffer is still passed (Xen wants one),
 	 * and not an empty one (Linux refuses those).
@@ -403,7 +430,7 @@ ATF_TC_BODY(domain_ops, tc)
 
 	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
 	d = last(20, 1);
-	ATF_CHECK(vcpus >= 1);
+	ATF_CHECK_EQ(vcpus, 2);			/* the emulator's domains */
 	ATF_CHECK_EQ(xendevicemodel_shutdown(dmod, domid, SHUTDOWN_reboot), 0);
 	d = last(16, 1);
 	ATF_CHECK_EQ(F32(d, 8), SHUTDOWN_reboot);
@@ -657,6 +684,93 @@ ATF_TC_BODY(restrict_all, tc)
 	done(dmod);
 }
 
+/* Emulated privcmd (and evtchn) descriptors left unrestricted. */
+static unsigned int
+unrestricted_fds(void)
+{
+	unsigned int n = 0;
+	int fd;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (xenemu_fd_restricted(fd) == 0)
+			n++;
+	return n;
+}
+
+/*
+ * A reserved domid (the kernels take DOMID_INVALID for "unrestricted")
+ * is refused, logged, before the handle is touched: it still reaches
+ * every domain and can be restricted afterwards.
+ */
+ATF_TC_WITHOUT_HEAD(restrict_reserved);
+ATF_TC_BODY(restrict_reserved, tc)
+{
+	static const unsigned int reserved[] = { 0x7ff0, 0x7ff4, 0xffff };
+	xendevicemodel_handle *dmod = setup();
+	int other = xenemu_domain_create(16);
+	unsigned int vcpus, n, i, before = unrestricted_fds();
+
+	ATF_REQUIRE(other > 0);
+	ATF_REQUIRE(before >= 1);
+	for (i = 0; i < 3; i++) {
+		n = logger.messages;
+		errno = 0;
+		ATF_CHECK_EQ(xendevicemodel_restrict(dmod,
+		    (domid_t)reserved[i]), -1);
+		ATF_CHECK_EQ(errno, EINVAL);
+		DM_CHECK_LOGGED(&logger, n, EINVAL);
+	}
+	ATF_CHECK_EQ(unrestricted_fds(), before);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), 0);
+	if (XENEMU_DIALECT != XENEMU_NETBSD)
+		restrict_and_check(dmod, other);
+	done(dmod);
+}
+
+/*
+ * Once restricted, no unrestricted privcmd descriptor stays open: the
+ * hypercall route that populate_ram opened is closed, and operations
+ * that would take it are refused before any hypercall.  NetBSD's kernel
+ * cannot restrict: there xentoolcore_restrict_all() makes both useless.
+ */
+ATF_TC_WITHOUT_HEAD(restrict_closes_route);
+ATF_TC_BODY(restrict_closes_route, tc)
+{
+	xendevicemodel_handle *dmod = setup();
+	int other = xenemu_domain_create(16);
+	xen_pfn_t gfn = 0x100;
+	unsigned int vcpus;
+	unsigned long hc;
+
+	ATF_REQUIRE(other > 0);
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, domid, 1, &gfn), -1);
+	ATF_CHECK_EQ(errno, ENOSYS);
+	ATF_REQUIRE(dmod->xcall != NULL);
+	ATF_CHECK_EQ(unrestricted_fds(),
+	    XENEMU_DIALECT == XENEMU_NETBSD ? 1 : 2);
+	if (XENEMU_DIALECT == XENEMU_NETBSD)
+		ATF_REQUIRE_EQ(xentoolcore_restrict_all((domid_t)domid), 0);
+	else {
+		ATF_REQUIRE_EQ(xendevicemodel_restrict(dmod, domid), 0);
+		ATF_CHECK(dmod->xcall == NULL);
+	}
+	ATF_CHECK_EQ_MSG(unrestricted_fds(), 0,
+	    "%u privcmd descriptors left unrestricted", unrestricted_fds());
+	hc = xenemu_hypercall_count();
+	ATF_CHECK_EQ(xendevicemodel_populate_ram(dmod, other, 1, &gfn), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+	if (XENEMU_DIALECT == XENEMU_LINUX) {
+		/* The fallback to the hypercall finds no route either. */
+		ATF_REQUIRE_EQ(xenemu_fail_op("ioctl:IOCTL_PRIVCMD_DM_OP", 1,
+		    ENOTTY), 0);
+		ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, other, &vcpus), -1);
+		ATF_CHECK_EQ(errno, EPERM);
+		ATF_CHECK(dmod->xcall == NULL);
+	}
+	ATF_CHECK_EQ(xenemu_hypercall_count(), hc);
+	done(dmod);
+}
+
 ATF_TC_WITHOUT_HEAD(populate_ram);
 ATF_TC_BODY(populate_ram, tc)
 {
@@ -708,6 +822,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, restrict_handle);
 	ATF_TP_ADD_TC(tp, restrict_fails);
 	ATF_TP_ADD_TC(tp, restrict_all);
+	ATF_TP_ADD_TC(tp, restrict_reserved);
+	ATF_TP_ADD_TC(tp, restrict_closes_route);
 	ATF_TP_ADD_TC(tp, populate_ram);
 	return atf_no_error();
 }
