@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libxendevicemodel backend for FreeBSD: privcmd's DM_OP and RESTRICT
- * ioctls (FreeBSD 12 and later).
+ * ioctls.
+ *
+ * Supported kernels: FreeBSD 12.x to 14.x.  Before 13.0 privcmd has
+ * neither DM_OP nor RESTRICT (privcmd_ioctl()'s default: ENOSYS): dm_op
+ * then goes through the plain hypercall (libxenhypercall), as on NetBSD,
+ * and restrict is EOPNOTSUPP.  Xen itself may answer a dm_op with ENOSYS
+ * too, so an ENOSYS is checked with an empty DM_OP (num 0), which a
+ * kernel with the ioctl accepts (or refuses with EPERM when restricted).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,10 +53,25 @@ xendevicemodel_os_dm_op(xendevicemodel_handle *dmod, domid_t domid,
 		kbufs[i].uptr = bufs[i].ptr;
 		kbufs[i].size = bufs[i].size;
 	}
+	if (__atomic_load_n(&dmod->use_hypercall, __ATOMIC_RELAXED))
+		return xendevicemodel__xcall_dm_op(dmod, domid, nr, bufs);
 	arg.dom = domid;
 	arg.num = nr;
 	arg.ubufs = kbufs;
-	return ioctl(dmod->fd, IOCTL_PRIVCMD_DM_OP, &arg) == -1 ? -1 : 0;
+	if (ioctl(dmod->fd, IOCTL_PRIVCMD_DM_OP, &arg) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	arg.num = 0;
+	arg.ubufs = NULL;
+	if (ioctl(dmod->fd, IOCTL_PRIVCMD_DM_OP, &arg) == 0 ||
+	    errno != ENOSYS) {
+		errno = ENOSYS;		/* Xen's answer to the dm_op */
+		return -1;
+	}
+	/* No DM_OP in this kernel: use the hypercall from now on. */
+	__atomic_store_n(&dmod->use_hypercall, 1, __ATOMIC_RELAXED);
+	return xendevicemodel__xcall_dm_op(dmod, domid, nr, bufs);
 }
 
 int

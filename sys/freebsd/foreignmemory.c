@@ -5,6 +5,13 @@
  * reports per-frame errors in its err[] array and only accepts a batch
  * that covers the whole region; resources by IOCTL_PRIVCMD_MMAP_RESOURCE,
  * whose size query (addr == num == 0) returns the size in num (_IOWR).
+ *
+ * Supported kernels: FreeBSD 12.x to 14.x.  FreeBSD 13.0 declared
+ * MMAP_RESOURCE _IOW (sys/xen/privcmd.h, freebsd-src a7650787905d): our
+ * _IOWR request is unknown there (ENOSYS), so a map is retried with the
+ * _IOW one, and the size query, which _IOW cannot answer, is EOPNOTSUPP.
+ * Before 13.0 there is no MMAP_RESOURCE and no RESTRICT at all
+ * (EOPNOTSUPP).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +23,10 @@
 
 #include "private.h"
 #include "xen_ioctl.h"
+
+/* FreeBSD 13.0's encoding of MMAP_RESOURCE (no copy-out). */
+#define FREEBSD_MMAP_RESOURCE_13_0					\
+	FREEBSD_IOW('E', 2, struct ioctl_privcmd_mmapresource)
 
 int
 xenforeignmemory_os_open(xenforeignmemory_handle *h)
@@ -112,6 +123,8 @@ xenforeignmemory_os_restrict(xenforeignmemory_handle *h, domid_t domid)
 		return 0;
 	if (errno < 0)
 		errno = EINVAL;
+	else if (errno == ENOSYS)
+		errno = EOPNOTSUPP;	/* before 13.0 */
 	return -1;
 }
 
@@ -141,11 +154,14 @@ xenforeignmemory_os_map_resource(xenforeignmemory_handle *h,
 	m.idx = (uint32_t)fres->frame;
 	m.num = fres->nr_frames;
 	m.addr = (uint64_t)(uintptr_t)p;
-	if (ioctl(h->fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &m) == 0) {
+	if (ioctl(h->fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &m) == 0 ||
+	    (errno == ENOSYS &&
+	    ioctl(h->fd, FREEBSD_MMAP_RESOURCE_13_0, &m) == 0)) {
 		fres->addr = p;
 		return 0;
 	}
-	e = errno;
+	/* Neither encoding: a kernel before 13.0. */
+	e = errno == ENOSYS ? EOPNOTSUPP : errno;
 	(void)munmap(p, len);
 	errno = e;
 	return -1;
@@ -163,8 +179,12 @@ xenforeignmemory_os_resource_size(xenforeignmemory_handle *h,
 	m.dom = domid;
 	m.type = type;
 	m.id = id;
-	if (ioctl(h->fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &m) == -1)
+	if (ioctl(h->fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &m) == -1) {
+		/* 13.0's _IOW request could not hand the size back. */
+		if (errno == ENOSYS)
+			errno = EOPNOTSUPP;
 		return -1;
+	}
 	*nr_frames = (unsigned long)m.num;
 	return 0;
 }

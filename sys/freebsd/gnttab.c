@@ -4,6 +4,9 @@
  * grants and allocates grants of our own.  Each range has an mmap()
  * offset (`index'), kept as the range's cookie.  The kernel has no grant
  * copy and no dma-buf: those fail with EOPNOTSUPP.
+ *
+ * Supported kernels: FreeBSD 12.x to 14.x (gntdev and its ioctls are
+ * unchanged since 12.0).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -3,6 +3,9 @@
  * libxendevicemodel backend for NetBSD, whose privcmd has neither DM_OP
  * nor RESTRICT: dm_op goes through the plain hypercall with
  * libxenhypercall's buffers, and a handle cannot be restricted.
+ *
+ * Supported kernels: NetBSD 9.x and 10.x (only the HYPERCALL ioctl is
+ * used).
  */
 #include <errno.h>
 

@@ -7,6 +7,8 @@
  * values (xenevt_fwrite), and reports the byte count, which unmask turns
  * into 0.  NetBSD has no way to restrict the device to one domain.
  * See private.h.
+ *
+ * Supported kernels: NetBSD 9.x and 10.x (xenevt's ioctls are the same).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -5,6 +5,10 @@
  * IOCTL_PRIVCMD_MMAP_RESOURCE) replaces it, wholly or in part, by the
  * foreign frames.  NetBSD has no RESTRICT ioctl, and its MMAP_RESOURCE is
  * _IOW, so a size query cannot return a size: both are EOPNOTSUPP.
+ *
+ * Supported kernels: NetBSD 9.x and 10.x.  NetBSD 9 has no MMAP_RESOURCE
+ * (EINVAL, like a bad argument): an EINVAL is checked with
+ * privcmd_probe.h and reported as EOPNOTSUPP there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +18,7 @@
 #include <unistd.h>
 
 #include "private.h"
+#include "privcmd_probe.h"
 #include "xen_ioctl.h"
 
 int
@@ -123,6 +128,8 @@ xenforeignmemory_os_map_resource(xenforeignmemory_handle *h,
 		return 0;
 	}
 	e = errno;
+	if (e == EINVAL && netbsd_privcmd_is_10(h->fd) == 0)
+		e = EOPNOTSUPP;		/* NetBSD 9 */
 	(void)munmap(p, len);
 	errno = e;
 	return -1;

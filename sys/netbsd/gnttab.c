@@ -17,6 +17,10 @@
  * for the one-page notify calls; libxenvchan's 25 does not).  Any larger
  * offset is refused here with EOPNOTSUPP before the kernel sees it: no
  * other mechanism clears the byte when the process dies.
+ *
+ * Supported kernels: NetBSD 10.x.  NetBSD 9 has no grant ioctls (its
+ * privcmd answers EINVAL): an EINVAL is checked with privcmd_probe.h and
+ * reported as EOPNOTSUPP there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +31,7 @@
 #include <unistd.h>
 
 #include "private.h"
+#include "privcmd_probe.h"
 #include "xen_ioctl.h"
 
 #ifndef MAP_ANON
@@ -122,6 +127,8 @@ gnttab_os_map(xengnttab_handle *h, uint32_t count,
 	rc = ioctl(h->fd, IOCTL_GNTDEV_MMAP_GRANT_REF, &m);
 	saved = errno;
 	free(kr);
+	if (rc == -1 && saved == EINVAL && netbsd_privcmd_is_10(h->fd) == 0)
+		saved = EOPNOTSUPP;	/* NetBSD 9: no grant ioctls */
 	if (rc == -1) {
 		drop_range(addr, len);
 		errno = saved;
@@ -262,6 +269,8 @@ gntshr_os_share(xengntshr_handle *h, uint32_t domid, uint32_t count,
 	a.gref_ids = ids;
 	if (ioctl(h->fd, IOCTL_GNTDEV_ALLOC_GRANT_REF, &a) == -1) {
 		saved = errno;
+		if (saved == EINVAL && netbsd_privcmd_is_10(h->fd) == 0)
+			saved = EOPNOTSUPP;	/* NetBSD 9 */
 		drop_range(addr, len);
 		free(ids);
 		errno = saved;

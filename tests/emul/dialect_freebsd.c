@@ -49,11 +49,40 @@ freebsd_name(enum xe_kind kind, unsigned long req)
 	return ("unknown");
 }
 
+/*
+ * Older kernels (xenemu_kernel_release()): before 13.0 privcmd has no
+ * MMAP_RESOURCE, DM_OP or RESTRICT (the default case: ENOSYS); 13.0
+ * declares MMAP_RESOURCE _IOW (sys/xen/privcmd.h, freebsd-src
+ * a7650787905d), so our _IOWR code is unknown there and the _IOW one
+ * maps but never copies a size back.  The _IOWR fix is taken to be in
+ * 13.1 (the release is not verified).
+ */
+#define FREEBSD_MMAP_RESOURCE_IOW					\
+	FREEBSD_IOW('E', 2, struct ioctl_privcmd_mmapresource)
+
+static int
+privcmd_lacks(unsigned long req)
+{
+	unsigned int rel = xe_sim.release;
+
+	if (rel == 0)
+		return (req == FREEBSD_MMAP_RESOURCE_IOW);
+	if (rel < 1300)
+		return (req == IOCTL_PRIVCMD_MMAP_RESOURCE ||
+		    req == FREEBSD_MMAP_RESOURCE_IOW ||
+		    req == IOCTL_PRIVCMD_DM_OP || req == IOCTL_PRIVCMD_RESTRICT);
+	if (rel < 1301)
+		return (req == IOCTL_PRIVCMD_MMAP_RESOURCE);
+	return (req == FREEBSD_MMAP_RESOURCE_IOW);
+}
+
 static long
 privcmd(struct xe_file *f, unsigned long req, void *data)
 {
 	long r;
 
+	if (privcmd_lacks(req))
+		return (-ENOSYS);
 	switch (req) {
 	case IOCTL_PRIVCMD_HYPERCALL: {
 		struct ioctl_privcmd_hypercall *h = data;
@@ -105,6 +134,7 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 				m->err[i] = -m->err[i];
 		return (0);
 	}
+	case FREEBSD_MMAP_RESOURCE_IOW:
 	case IOCTL_PRIVCMD_MMAP_RESOURCE: {
 		struct ioctl_privcmd_mmapresource *m = data;
 
@@ -117,6 +147,10 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 		size_t size[16];
 		unsigned int i;
 
+		/* privcmd_ioctl(): the restriction is checked first. */
+		if (f->restrict_dom != XE_DOMID_INVALID &&
+		    f->restrict_dom != d->dom)
+			return (-EPERM);
 		if (d->num == 0)
 			return (0);
 		if (d->num > 16)

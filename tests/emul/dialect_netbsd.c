@@ -212,6 +212,16 @@ privcmd(struct xe_file *f, unsigned long req, void *data)
 {
 	long r;
 
+	/*
+	 * Before NetBSD 10 (xenemu_kernel_release() below 1000),
+	 * privcmd_ioctl() has no MMAP_RESOURCE and no grant ioctls: its
+	 * default case, EINVAL.
+	 */
+	if (xe_sim.release != 0 && xe_sim.release < 1000 &&
+	    (req == IOCTL_PRIVCMD_MMAP_RESOURCE ||
+	    req == IOCTL_GNTDEV_MMAP_GRANT_REF ||
+	    req == IOCTL_GNTDEV_ALLOC_GRANT_REF))
+		return (-EINVAL);
 	switch (req) {
 	case IOCTL_PRIVCMD_HYPERCALL: {
 		struct privcmd_hypercall *h = data;

@@ -1292,6 +1292,14 @@ xenemu_set_nr_cpus(unsigned int n)
 }
 
 void
+xenemu_kernel_release(unsigned int release)
+{
+	pthread_mutex_lock(&xe_lock);
+	xe_sim.release = release;
+	pthread_mutex_unlock(&xe_lock);
+}
+
+void
 xenemu_set_max_ram_page(uint64_t pfn)
 {
 	pthread_mutex_lock(&xe_lock);

@@ -101,6 +101,13 @@ struct xenemu_port {
 int	xenemu_evtchn_state(uint16_t domid, uint32_t port,
 	    struct xenemu_port *);
 
+/*
+ * The kernel release to model, as major * 100 + minor (1202 for FreeBSD
+ * 12.2, 902 for NetBSD 9.2); 0, the default, is the newest.  See
+ * xenemu(3) for what each older release lacks.
+ */
+void	xenemu_kernel_release(unsigned int release);
+
 /* The hypervisor's answers. */
 void	xenemu_set_version(uint32_t version, const char *extraversion);
 void	xenemu_set_sysctl_version(uint32_t);

@@ -285,6 +285,7 @@ struct xe_sim {
 	uint32_t	sysctl_version;
 	unsigned int	nr_cpus;
 	uint64_t	max_ram_page;
+	unsigned int	release;	/* xenemu_kernel_release(); 0 newest */
 	uint64_t	crash_start, crash_size;
 	int		kexec_loaded[2];
 	struct xenemu_hypercall	last_hc;

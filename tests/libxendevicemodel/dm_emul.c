@@ -556,6 +556,55 @@ ATF_TC_BODY(hypercall_route, tc)
 	done(dmod);
 }
 
+/*
+ * FreeBSD before 13.0 has no DM_OP and no RESTRICT (ENOSYS): dm_op goes
+ * through the hypercall, restrict is EOPNOTSUPP.  On a kernel with DM_OP
+ * an ENOSYS from Xen does not switch the route.
+ */
+ATF_TC_WITHOUT_HEAD(freebsd_before_13);
+ATF_TC_BODY(freebsd_before_13, tc)
+{
+	xendevicemodel_handle *dmod = setup();
+	struct xenemu_hypercall h;
+	unsigned long hc, ops;
+	unsigned int vcpus = 0;
+	ioservid_t id = 0xffff;
+
+	if (XENEMU_DIALECT != XENEMU_FREEBSD) {
+		done(dmod);
+		atf_tc_skip("FreeBSD releases only");
+	}
+	/* 14: Xen's ENOSYS is the answer, the ioctl stays in use. */
+	ATF_REQUIRE_EQ(xenemu_fail_op("ioctl:IOCTL_PRIVCMD_DM_OP", 1, ENOSYS),
+	    0);
+	hc = xenemu_hypercall_count();
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), -1);
+	ATF_CHECK_EQ(errno, ENOSYS);
+	xenemu_fail_clear();
+	ops = xenemu_dm_op_count();
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
+	ATF_CHECK_EQ(xenemu_dm_op_count(), ops + 1);
+	ATF_CHECK_EQ(xenemu_hypercall_count(), hc);
+	ATF_CHECK_EQ(xendevicemodel_close(dmod), 0);
+
+	/* 12.2 */
+	xenemu_kernel_release(1202);
+	dmod = xendevicemodel_open(&logger.vtable, 0);
+	ATF_REQUIRE(dmod != NULL);
+	ATF_CHECK_EQ(xendevicemodel_create_ioreq_server(dmod, domid, 1, &id),
+	    0);
+	ATF_CHECK(id != 0xffff);
+	ATF_REQUIRE_EQ(xenemu_last_hypercall(&h), 0);
+	ATF_CHECK_EQ(h.op, HC_dm_op);
+	ATF_CHECK_EQ(h.ret, 0);
+	ATF_CHECK_EQ(xendevicemodel_nr_vcpus(dmod, domid, &vcpus), 0);
+	ATF_CHECK(vcpus >= 1);
+	ATF_CHECK_EQ(xendevicemodel_destroy_ioreq_server(dmod, domid, id), 0);
+	ATF_CHECK_EQ(xendevicemodel_restrict(dmod, domid), -1);
+	ATF_CHECK_EQ(errno, EOPNOTSUPP);
+	done(dmod);
+}
+
 /* Restrict to domid: the handle then reaches domid, and other is EPERM. */
 static void
 restrict_and_check(xendevicemodel_handle *dmod, int other)
@@ -819,6 +868,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_arguments);
 	ATF_TP_ADD_TC(tp, device_errors);
 	ATF_TP_ADD_TC(tp, hypercall_route);
+	ATF_TP_ADD_TC(tp, freebsd_before_13);
 	ATF_TP_ADD_TC(tp, restrict_handle);
 	ATF_TP_ADD_TC(tp, restrict_fails);
 	ATF_TP_ADD_TC(tp, restrict_all);

@@ -728,6 +728,64 @@ ATF_TC_BODY(resource_grant_table, tc)
 	finish();
 }
 
+/*
+ * Older BSD kernels: FreeBSD 13.0 declares MMAP_RESOURCE _IOW (maps, but
+ * the size query cannot work: EOPNOTSUPP); FreeBSD 12 and NetBSD 9 have
+ * no MMAP_RESOURCE (EOPNOTSUPP, logged, nothing left mapped); FreeBSD 12
+ * cannot restrict (EOPNOTSUPP).
+ */
+ATF_TC_WITHOUT_HEAD(resource_older_kernels);
+ATF_TC_BODY(resource_older_kernels, tc)
+{
+	static const unsigned int fbsd[] = { 1300, 1202 };
+	xenforeignmemory_handle *fm;
+	xenforeignmemory_resource_handle *fres;
+	void *addr;
+	size_t size;
+	unsigned int i, n;
+	uint16_t d;
+
+	if (XENEMU_DIALECT == XENEMU_LINUX)
+		atf_tc_skip("BSD kernel releases only");
+	n = XENEMU_DIALECT == XENEMU_FREEBSD ? 2 : 1;
+	for (i = 0; i < n; i++) {
+		setup();
+		xenemu_kernel_release(XENEMU_DIALECT == XENEMU_FREEBSD ?
+		    fbsd[i] : 902);
+		d = domain(4);
+		ATF_REQUIRE(xenemu_grant(d, 3, 0) >= 0);
+		fm = fm_open();
+		errno = 0;
+		size = 0;
+		ATF_CHECK_EQ(xenforeignmemory_resource_size(fm, d, RES_GNTTAB,
+		    RES_GNTTAB_SHARED, &size), -1);
+		ATF_CHECK_EQ_MSG(errno, EOPNOTSUPP, "size: errno %d", errno);
+		addr = NULL;
+		errno = 0;
+		fres = xenforeignmemory_map_resource(fm, d, RES_GNTTAB,
+		    RES_GNTTAB_SHARED, 0, 2, &addr, PROT_READ, 0);
+		if (XENEMU_DIALECT == XENEMU_FREEBSD && fbsd[i] == 1300) {
+			ATF_CHECK_MSG(fres != NULL, "13.0 map: %s",
+			    strerror(errno));
+			if (fres != NULL)
+				ATF_CHECK_EQ(xenforeignmemory_unmap_resource(fm,
+				    fres), 0);
+		} else {
+			ATF_CHECK(fres == NULL);
+			ATF_CHECK_EQ_MSG(errno, EOPNOTSUPP, "map: errno %d",
+			    errno);
+			ATF_CHECK(logged("map_resource"));
+		}
+		if (XENEMU_DIALECT == XENEMU_FREEBSD && fbsd[i] == 1202) {
+			errno = 0;
+			ATF_CHECK_EQ(xenforeignmemory_restrict(fm, d), -1);
+			ATF_CHECK_EQ(errno, EOPNOTSUPP);
+		}
+		ATF_CHECK_EQ(xenforeignmemory_close(fm), 0);
+		finish();
+	}
+}
+
 ATF_TC_WITHOUT_HEAD(resource_failures);
 ATF_TC_BODY(resource_failures, tc)
 {
@@ -810,6 +868,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, restrict_handle);
 	ATF_TP_ADD_TC(tp, restrict_all);
 	ATF_TP_ADD_TC(tp, resource_grant_table);
+	ATF_TP_ADD_TC(tp, resource_older_kernels);
 	ATF_TP_ADD_TC(tp, resource_failures);
 	return atf_no_error();
 }

@@ -587,6 +587,38 @@ ATF_TC_BODY(notify_offset_vchan, tc)
 	finish();
 }
 
+/* NetBSD 9 has no grant ioctls: EOPNOTSUPP, logged, nothing left. */
+ATF_TC_WITHOUT_HEAD(netbsd_9);
+ATF_TC_BODY(netbsd_9, tc)
+{
+	xengnttab_handle *t;
+	xengntshr_handle *s;
+	struct xenemu_leaks lk;
+	uint32_t ref, sref;
+	uint16_t d;
+
+	if (XENEMU_DIALECT != XENEMU_NETBSD)
+		atf_tc_skip("NetBSD releases only");
+	setup();
+	xenemu_kernel_release(902);
+	d = guest(1, &ref, 0);
+	t = tab_open();
+	s = shr_open();
+	errno = 0;
+	ATF_CHECK(xengnttab_map_grant_ref(t, d, ref, PROT_READ) == NULL);
+	ATF_CHECK_EQ_MSG(errno, EOPNOTSUPP, "map: errno %d", errno);
+	ATF_CHECK(logged("xengnttab_map_grant_ref"));
+	errno = 0;
+	ATF_CHECK(xengntshr_share_pages(s, d, 1, &sref, 1) == NULL);
+	ATF_CHECK_EQ_MSG(errno, EOPNOTSUPP, "share: errno %d", errno);
+	ATF_CHECK_EQ(maps_of(d, ref), 0);
+	xenemu_leaks(&lk);
+	ATF_CHECK_EQ(lk.mappings, 0);
+	ATF_CHECK_EQ(xengntshr_close(s), 0);
+	ATF_CHECK_EQ(xengnttab_close(t), 0);
+	finish();
+}
+
 ATF_TC_WITHOUT_HEAD(max_grants);
 ATF_TC_BODY(max_grants, tc)
 {
@@ -1085,6 +1117,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, notify);
 	ATF_TP_ADD_TC(tp, share_notify);
 	ATF_TP_ADD_TC(tp, notify_offset_vchan);
+	ATF_TP_ADD_TC(tp, netbsd_9);
 	ATF_TP_ADD_TC(tp, max_grants);
 	ATF_TP_ADD_TC(tp, eagain);
 	ATF_TP_ADD_TC(tp, fault_injection);
