@@ -156,11 +156,30 @@ xenevtchn_os_close(int fd)
  * The port a successful bind ioctl wrote back.  Called after the ioctl,
  * never with the ioctl in the same argument list (unsequenced).
  */
+/*
+ * xen_intr_bind_*() (sys/dev/xen/bus/xen_intr.c, freebsd-src b9b97a00a0cc) hands Xen's error code to userland unchanged as
+ * the errno of a failed bind.  Xen's codes are Linux's; on the BSDs two
+ * that a bind can get mean something else: Xen's EAGAIN (11) reads as
+ * EDEADLK and its ENOSYS (38) as ENOTSOCK.  Give them their meaning back
+ * (where errno numbering is Linux's, as on the emulated test host, this
+ * changes nothing).
+ */
+static void
+xen_raw_errno(void)
+{
+	if (errno == 11)
+		errno = EAGAIN;
+	else if (errno == 38)
+		errno = ENOSYS;
+}
+
 static int
 bind_result(int rc, uint32_t port)
 {
-	if (rc < 0)
+	if (rc < 0) {
+		xen_raw_errno();
 		return -1;
+	}
 	if (port > 0x7FFFFFFFU) {
 		errno = EIO;
 		return -1;

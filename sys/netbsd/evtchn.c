@@ -40,11 +40,30 @@ xenevtchn_os_close(int fd)
  * The port a successful bind ioctl wrote back.  Called after the ioctl,
  * never with the ioctl in the same argument list (unsequenced).
  */
+/*
+ * xenevtchn_fioctl() (xenevt.c 1.65) hands Xen's error code to userland unchanged as
+ * the errno of a failed bind or of the close an unbind makes.  Xen's codes are Linux's; on the BSDs two
+ * that a bind can get mean something else: Xen's EAGAIN (11) reads as
+ * EDEADLK and its ENOSYS (38) as ENOTSOCK.  Give them their meaning back
+ * (where errno numbering is Linux's, as on the emulated test host, this
+ * changes nothing).
+ */
+static void
+xen_raw_errno(void)
+{
+	if (errno == 11)
+		errno = EAGAIN;
+	else if (errno == 38)
+		errno = ENOSYS;
+}
+
 static int
 bind_result(int rc, uint32_t port)
 {
-	if (rc < 0)
+	if (rc < 0) {
+		xen_raw_errno();
 		return -1;
+	}
 	if (port > 0x7FFFFFFFU) {
 		errno = EIO;
 		return -1;
@@ -96,7 +115,10 @@ xenevtchn_os_unbind(int fd, evtchn_port_t port)
 	struct ioctl_evtchn_unbind arg;
 
 	arg.port = port;
-	return ioctl(fd, IOCTL_EVTCHN_UNBIND, &arg) < 0 ? -1 : 0;
+	if (ioctl(fd, IOCTL_EVTCHN_UNBIND, &arg) == 0)
+		return 0;
+	xen_raw_errno();
+	return -1;
 }
 
 int

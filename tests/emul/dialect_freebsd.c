@@ -396,4 +396,6 @@ const struct xe_dialect xe_freebsd = {
 	.ioctl_name = freebsd_name,
 	.evtchn_write_u16 = 0,
 	.gnt_unmap_needs_ioctl = 1,
+	/* evtchn_dev.c: EVTCHN_RING_SIZE is a page of ports, reads a page. */
+	.evtchn_ring_cap = 1024,
 };

@@ -381,5 +381,12 @@ const struct xe_dialect xe_netbsd = {
 	.evtchn_write_u16 = 1,
 	.gnt_unmap_needs_ioctl = 0,
 	.gnt_revoke_panics = 1,
+	/*
+	 * xenevt.c 1.65: a 2048-slot ring that overflows one slot early
+	 * (xenevt_record()), and xenevt_fread() copies as many ports as
+	 * the read asks for, in up to two pieces, without a page limit.
+	 */
+	.evtchn_ring_cap = 2047,
+	.evtchn_read_uncapped = 1,
 	.gnt_notify_event_first = 1,
 };

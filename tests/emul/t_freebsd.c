@@ -369,9 +369,48 @@ ATF_TC_BODY(gntdev, tc)
 	T_NO_LEAKS();
 }
 
+/*
+ * evtchn_interrupt() and evtchn_read() (evtchn_dev.c 8aa5669e7af7): a
+ * page of ports (1024) fits, and one read returns at most a page;
+ * one more overflows (EFBIG until RESET).
+ */
+ATF_TC_WITHOUT_HEAD(evtchn_ring);
+ATF_TC_BODY(evtchn_ring, tc)
+{
+	struct ioctl_evtchn_bind_unbound_port u;
+	static uint32_t buf[4096];
+	uint32_t port;
+	int ev, dom, i, rport;
+
+	T_SETUP(XENEMU_FREEBSD);
+	dom = xenemu_domain_create(1);
+	ev = dev(FREEBSD_EVTCHN_PATH);
+	u.remote_domain = (uint32_t)dom;
+	T_OK(ioctl(ev, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &u));
+	port = u.port;
+	ATF_REQUIRE((rport = xenemu_evtchn_bind_interdomain((uint16_t)dom, 0,
+	    port)) > 0);
+	for (i = 0; i < 1024; i++) {
+		T_OK(xenemu_evtchn_notify((uint16_t)dom, (uint32_t)rport));
+		ATF_REQUIRE_EQ(4, write(ev, &port, 4));
+	}
+	ATF_CHECK_EQ((ssize_t)(1024 * 4), read(ev, buf, sizeof(buf)));
+	ATF_CHECK_EQ(port, buf[0]);
+	for (i = 0; i < 1024 + 1; i++) {
+		T_OK(xenemu_evtchn_notify((uint16_t)dom, (uint32_t)rport));
+		ATF_REQUIRE_EQ(4, write(ev, &port, 4));
+	}
+	T_ERR(EFBIG, read(ev, buf, sizeof(buf)));
+	T_OK(ioctl(ev, IOCTL_EVTCHN_RESET));
+	close(ev);
+	T_OK(xenemu_evtchn_close((uint16_t)dom, (uint32_t)rport));
+	T_NO_LEAKS();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, paths_unknown);
+	ATF_TP_ADD_TC(tp, evtchn_ring);
 	ATF_TP_ADD_TC(tp, hypercall);
 	ATF_TP_ADD_TC(tp, foreign_map);
 	ATF_TP_ADD_TC(tp, dm_op);

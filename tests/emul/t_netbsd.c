@@ -359,9 +359,51 @@ ATF_TC_BODY(revoke_in_use, tc)
 	}
 }
 
+/*
+ * xenevt_record() and xenevt_fread() (xenevt.c 1.65): 2047 ports fit
+ * in the 2048-slot ring, and one read takes all of them (no page limit);
+ * one more overflows (EFBIG until RESET).
+ */
+ATF_TC_WITHOUT_HEAD(evtchn_ring);
+ATF_TC_BODY(evtchn_ring, tc)
+{
+	struct ioctl_evtchn_bind_unbound_port u;
+	static uint32_t buf[4096];
+	uint32_t port;
+	uint16_t p16;
+	int ev, dom, i, rport;
+
+	T_SETUP(XENEMU_NETBSD);
+	dom = xenemu_domain_create(1);
+	ev = dev(NETBSD_XENEVT_PATH);
+	u.remote_domain = (uint32_t)dom;
+	T_OK(ioctl(ev, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &u));
+	port = u.port;
+	ATF_REQUIRE((rport = xenemu_evtchn_bind_interdomain((uint16_t)dom, 0,
+	    port)) > 0);
+	for (i = 0; i < 2047; i++) {
+		T_OK(xenemu_evtchn_notify((uint16_t)dom, (uint32_t)rport));
+		p16 = (uint16_t)port;
+		ATF_REQUIRE_EQ(2, write(ev, &p16, 2));
+	}
+	ATF_CHECK_EQ((ssize_t)(2047 * 4), read(ev, buf, sizeof(buf)));
+	ATF_CHECK_EQ(port, buf[0]);
+	for (i = 0; i < 2047 + 1; i++) {
+		T_OK(xenemu_evtchn_notify((uint16_t)dom, (uint32_t)rport));
+		p16 = (uint16_t)port;
+		ATF_REQUIRE_EQ(2, write(ev, &p16, 2));
+	}
+	T_ERR(EFBIG, read(ev, buf, sizeof(buf)));
+	T_OK(ioctl(ev, IOCTL_EVTCHN_RESET));
+	close(ev);
+	T_OK(xenemu_evtchn_close((uint16_t)dom, (uint32_t)rport));
+	T_NO_LEAKS();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, paths_unknown);
+	ATF_TP_ADD_TC(tp, evtchn_ring);
 	ATF_TP_ADD_TC(tp, hypercall);
 	ATF_TP_ADD_TC(tp, foreign_map);
 	ATF_TP_ADD_TC(tp, grants);

@@ -521,7 +521,8 @@ xe_evt_deliver(struct xe_file *f, uint32_t port)
 {
 	char c = 'e';
 
-	if (f->prod - f->cons >= XE_RING)
+	if (f->prod - f->cons >= (xe_cur->evtchn_ring_cap != 0 ?
+	    xe_cur->evtchn_ring_cap : 1024U))
 		f->overflow = 1;
 	else
 		f->ring[f->prod++ % XE_RING] = port;
@@ -660,7 +661,8 @@ __wrap_read(int fd, void *buf, size_t n)
 		pthread_mutex_unlock(&xe_lock);
 		return (0);
 	}
-	if (n > XE_PG)
+	/* NetBSD's xenevt_fread() takes what fits; the others a page. */
+	if (n > XE_PG && !xe_cur->evtchn_read_uncapped)
 		n = XE_PG;
 	for (;;) {
 		e = EFBIG;

@@ -55,7 +55,7 @@ int	__wrap_munlock(const void *, size_t);
 #define XE_NPORTS	1024U		/* per domain; port 0 unused */
 #define XE_NGRANTS	1024U		/* two v1 grant-table frames */
 #define XE_GNTTAB_FRAMES 2U
-#define XE_RING		1024U		/* ports queued per evtchn fd */
+#define XE_RING		2048U		/* room for ports per evtchn fd */
 #define XE_MAX_IOREQ	8
 
 extern pthread_mutex_t xe_lock;
@@ -165,6 +165,8 @@ struct xe_dialect {
 	int	gnt_unmap_needs_ioctl;	/* FreeBSD: grants go with the object */
 	int	gnt_event_at_free;	/* Linux: the event waits for the map's end */
 	int	gnt_revoke_panics;	/* NetBSD: revoking a mapped grant panics */
+	unsigned int evtchn_ring_cap;	/* ports an evtchn fd queues; 0: 1024 */
+	int	evtchn_read_uncapped;	/* NetBSD: a read is not cut to a page */
 	int	gnt_notify_event_first;	/* NetBSD: event, then the byte */
 };
 
