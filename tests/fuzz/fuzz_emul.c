@@ -205,6 +205,29 @@ static const struct { const char *fn, *also; } inherits[] = {
 	{ "xenkexec_get_version", "xencall0" },
 };
 
+/*
+ * Known contract gaps tolerated until they are fixed: { dialect (0: all),
+ * function, errno }, each with a comment naming the bug it stands for;
+ * remove the entry with the fix.
+ */
+static const struct { int dialect; const char *fn; int e; } known_gaps[] = {
+	{ -1, NULL, 0 }		/* none */
+};
+
+static int
+known_gap(const char *fn, int e)
+{
+	size_t i;
+
+	for (i = 0; known_gaps[i].fn != NULL; i++)
+		if ((known_gaps[i].dialect == 0 ||
+		    known_gaps[i].dialect == XENEMU_DIALECT) &&
+		    known_gaps[i].e == e &&
+		    strcmp(known_gaps[i].fn, fn) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 err_listed(const char *fn, int e)
 {
@@ -235,7 +258,7 @@ err_listed(const char *fn, int e)
 	 */
 	if (strcmp(fn, "xendevicemodel_populate_ram") == 0 && e == ENOSYS)
 		return 1;
-	return 0;
+	return known_gap(fn, e);
 }
 
 static void
@@ -672,8 +695,8 @@ op_restrict(void)
 			return;
 		CALL_INT("xentoolcore_restrict_all", reserved ? EINVAL : 0, a,
 		    xentoolcore_restrict_all(d));
-		if (rv == 0)
-			R.restricted = 1;
+		/* even a failure may have restricted some handles */
+		R.restricted = 1;
 		break;
 	case 1:
 		h = handle(K_EVT);
@@ -822,7 +845,7 @@ op_xencall(void)
 			check("xencall2L", lv < 0, err, h ? 0 : EINVAL, "");
 			break;
 		}
-		if (h != NULL && rv != -1 && lv >= 0)
+		if (h != NULL && (rv >= 0 || lv >= 0))
 			violation("unknown hypercall %u succeeded", op);
 		break;
 	}
