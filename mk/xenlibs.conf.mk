@@ -56,4 +56,14 @@ CFLAGS+=	${SANITIZE_FLAGS}
 LDFLAGS+=	${SANITIZE_FLAGS}
 .endif
 
+# XENLIBS_SANITIZE=thread: the clang ThreadSanitizer build of libraries and
+# tests (run with TSAN_OPTIONS=halt_on_error=1, so that a race report ends
+# the test program and fails its case).
+.if ${XENLIBS_SANITIZE:Uno} == "thread"
+CC=		clang
+SANITIZE_FLAGS=	-fsanitize=thread -fno-omit-frame-pointer
+CFLAGS+=	${SANITIZE_FLAGS}
+LDFLAGS+=	${SANITIZE_FLAGS}
+.endif
+
 .endif

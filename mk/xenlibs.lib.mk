@@ -31,7 +31,7 @@ CFLAGS+=	-I${SRCTOP}/lib/lib${d}
 SHLIB_LDADD+=	-L${OBJTOP}/lib/lib${d} -l${d}
 .endfor
 SHLIB_LDADD+=	-Wl,--version-script=${VERSION_MAP}
-.if ${XENLIBS_SANITIZE:Uno} != "yes"
+.if ${XENLIBS_SANITIZE:Uno} == "no"
 SHLIB_LDADD+=	-Wl,-z,defs
 .endif
 SHLIB_LDADD+=	${LDADD} ${LDFLAGS} -lc

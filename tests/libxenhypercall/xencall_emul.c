@@ -44,15 +44,22 @@ static size_t minherit_len;
 static int minherit_inherit = -1;
 static int minherit_errno;
 int minherit(void *addr, size_t len, int inherit);
+static pthread_mutex_t minherit_lock = PTHREAD_MUTEX_INITIALIZER;
 int
 minherit(void *addr, size_t len, int inherit)
 {
+	int e;
+
+	/* Threads allocate buffers at once (the threads case). */
+	pthread_mutex_lock(&minherit_lock);
 	minherit_calls++;
 	minherit_addr = addr;
 	minherit_len = len;
 	minherit_inherit = inherit;
-	if (minherit_errno != 0) {
-		errno = minherit_errno;
+	e = minherit_errno;
+	pthread_mutex_unlock(&minherit_lock);
+	if (e != 0) {
+		errno = e;
 		return -1;
 	}
 	return 0;

@@ -206,7 +206,7 @@ ATF_TC_BODY(reserved_domid, tc)
 	xentoolcore__deregister_active_handle(&h.ah);
 }
 
-static volatile int churn_stop;
+static int churn_stop;	/* atomic */
 
 static void *
 churn_until_stopped(void *arg)
@@ -214,7 +214,7 @@ churn_until_stopped(void *arg)
 	struct fake_handle h;
 
 	(void)arg;
-	while (!churn_stop) {
+	while (!__atomic_load_n(&churn_stop, __ATOMIC_RELAXED)) {
 		fake_init(&h, 7);
 		xentoolcore__register_active_handle(&h.ah);
 		xentoolcore__deregister_active_handle(&h.ah);
@@ -240,7 +240,7 @@ ATF_TC_BODY(fork_while_registering, tc)
 
 	fake_init(&inherited, 1);
 	xentoolcore__register_active_handle(&inherited.ah);
-	churn_stop = 0;
+	__atomic_store_n(&churn_stop, 0, __ATOMIC_RELAXED);
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, churn_until_stopped, NULL), 0);
 	for (i = 0; i < FORKS; i++) {
 		pid = fork();
@@ -258,7 +258,7 @@ ATF_TC_BODY(fork_while_registering, tc)
 		} else
 			ATF_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	churn_stop = 1;
+	__atomic_store_n(&churn_stop, 1, __ATOMIC_RELAXED);
 	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
 	xentoolcore__deregister_active_handle(&inherited.ah);
 	ATF_CHECK_EQ_MSG(hung, 0, "child %d of %d hung on the registry lock",
