@@ -131,6 +131,9 @@ restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 		if (dmod->fd != -1 &&
 		    xentoolcore__restrict_by_dup2_null(dmod->fd) == -1)
 			nerrno = errno;
+		/* Every later dm_op fails with EPERM (ops.c), not the errno
+		 * of an ioctl on /dev/null. */
+		__atomic_store_n(&dmod->useless, 1, __ATOMIC_RELAXED);
 	}
 	(void)close_route_locked(dmod, 0, &nerrno);
 	pthread_mutex_unlock(&dmod->lock);

@@ -43,6 +43,13 @@ dm_op(xendevicemodel_handle *dmod, domid_t domid, const char *fn,
 	bufs[0].size = sizeof(*op);
 	bufs[1].ptr = extra;
 	bufs[1].size = extra_size;
+	if (__atomic_load_n(&dmod->useless, __ATOMIC_RELAXED)) {
+		xtl_log(dmod->logger, XTL_ERROR, EPERM, XENDM_LOG_CONTEXT,
+		    "%s: the handle was made useless by "
+		    "xentoolcore_restrict_all", fn);
+		errno = EPERM;
+		return -1;
+	}
 	if (xendevicemodel_os_dm_op(dmod, domid, nbufs, bufs) == 0)
 		return 0;
 	serrno = errno;

@@ -41,6 +41,7 @@ struct xendevicemodel_handle {
 	unsigned int			xcall_users;	/* calls using xcall now */
 	int				use_hypercall;	/* Linux fell back */
 	int				restricted;	/* no hypercall route */
+	int				useless;	/* fd is /dev/null (atomic) */
 };
 
 /* Backend: sys/<os>/devicemodel.c. */

@@ -311,8 +311,14 @@ ATF_TC_BODY(own_handle_fails, tc)
 		ATF_CHECK_EQ(errno, EFAULT);
 		ATF_CHECK_MSG(logged("xendevicemodel", "restrict"),
 		    "the device model's handle not named in the log");
-		/* The device model's handle is useless: a cannot be reached. */
+		/*
+		 * The device model's handle is useless: a cannot be reached,
+		 * and the error is EPERM, as for a restricted handle (not
+		 * what an ioctl on /dev/null says).
+		 */
+		errno = 0;
 		ATF_CHECK(!dm_reaches(&h, dom_a));
+		ATF_CHECK_EQ(errno, EPERM);
 		ATF_CHECK(fm_reaches(&h, dom_a));
 	}
 	xenemu_fail_clear();
