@@ -212,8 +212,9 @@ static const struct { const char *fn, *also; } inherits[] = {
 
 /*
  * Known contract gaps tolerated until they are fixed: { dialect (0: all),
- * function, errno }, each with a comment naming the bug it stands for;
- * remove the entry with the fix.
+ * function (a trailing * matches a prefix), errno }, each with a comment
+ * naming the bug it stands for; remove the entry with the fix.  E.g.
+ *	{ XENEMU_FREEBSD, "xendevicemodel_*", ENOTTY },
  */
 static const struct { int dialect; const char *fn; int e; } known_gaps[] = {
 	{ -1, NULL, 0 }		/* none */
@@ -222,14 +223,18 @@ static const struct { int dialect; const char *fn; int e; } known_gaps[] = {
 static int
 known_gap(const char *fn, int e)
 {
-	size_t i;
+	size_t i, n;
 
-	for (i = 0; known_gaps[i].fn != NULL; i++)
+	for (i = 0; known_gaps[i].fn != NULL; i++) {
+		n = strlen(known_gaps[i].fn);
 		if ((known_gaps[i].dialect == 0 ||
 		    known_gaps[i].dialect == XENEMU_DIALECT) &&
 		    known_gaps[i].e == e &&
-		    strcmp(known_gaps[i].fn, fn) == 0)
+		    (known_gaps[i].fn[n - 1] == '*' ?
+		    strncmp(known_gaps[i].fn, fn, n - 1) == 0 :
+		    strcmp(known_gaps[i].fn, fn) == 0))
 			return 1;
+	}
 	return 0;
 }
 
