@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,11 +26,34 @@ static Xentoolcore__Active_Handle *registry_head;
 static void registry_lock_take(void) { pthread_mutex_lock(&registry_lock); }
 static void registry_lock_give(void) { pthread_mutex_unlock(&registry_lock); }
 
+/*
+ * While a thread runs xentoolcore_restrict_all(): its descriptor of
+ * /dev/null, opened before any handle was touched, plus one (0: none),
+ * which xentoolcore__restrict_by_dup2_null() called from that thread's
+ * callbacks copies over the handles it neutralises, so that neutralising
+ * needs no new descriptor and cannot fail for want of one.  Per thread:
+ * other threads neutralising a handle on their own open their own.
+ */
+static pthread_key_t restrict_null_key;
+static int restrict_null_key_ok;
+
 static void
 registry_init(void)
 {
 	pthread_atfork(registry_lock_take, registry_lock_give,
 	    registry_lock_give);
+	restrict_null_key_ok = pthread_key_create(&restrict_null_key,
+	    NULL) == 0;
+}
+
+/* This thread's spare /dev/null descriptor, or -1. */
+static int
+restrict_null(void)
+{
+	pthread_once(&registry_once, registry_init);
+	if (!restrict_null_key_ok)
+		return -1;
+	return (int)(intptr_t)pthread_getspecific(restrict_null_key) - 1;
 }
 
 XENLIBS_EXPORT void
@@ -60,21 +84,12 @@ xentoolcore__deregister_active_handle(Xentoolcore__Active_Handle *ah)
 	pthread_mutex_unlock(&registry_lock);
 }
 
-/*
- * While xentoolcore_restrict_all() walks the registry (under its lock): a
- * descriptor of /dev/null opened before any handle was touched, which
- * xentoolcore__restrict_by_dup2_null() copies over the handles it
- * neutralises, so that neutralising needs no new descriptor and cannot
- * fail for want of one.  -1 otherwise.
- */
-static int restrict_null = -1;
-
 XENLIBS_EXPORT int
 xentoolcore_restrict_all(domid_t domid)
 {
 	Xentoolcore__Active_Handle *ah;
 	unsigned int failed = 0;
-	int saved = 0;
+	int saved = 0, nullfd;
 
 	/*
 	 * Everything that can be decided before any handle is touched is
@@ -87,8 +102,9 @@ xentoolcore_restrict_all(domid_t domid)
 		errno = EINVAL;
 		return -1;
 	}
+	pthread_once(&registry_once, registry_init);
 	pthread_mutex_lock(&registry_lock);
-	if ((restrict_null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
 		saved = errno;
 		pthread_mutex_unlock(&registry_lock);
 		fprintf(stderr, "xentoolcore: restrict_all: cannot open "
@@ -97,6 +113,9 @@ xentoolcore_restrict_all(domid_t domid)
 		errno = saved;
 		return -1;
 	}
+	if (restrict_null_key_ok)
+		(void)pthread_setspecific(restrict_null_key,
+		    (void *)(intptr_t)(nullfd + 1));
 	/*
 	 * Callbacks run under the lock so that no handle can be closed (and
 	 * its memory freed) while it is being restricted.  A handle that
@@ -111,8 +130,9 @@ xentoolcore_restrict_all(domid_t domid)
 				saved = errno;
 		}
 	}
-	close(restrict_null);
-	restrict_null = -1;
+	if (restrict_null_key_ok)
+		(void)pthread_setspecific(restrict_null_key, NULL);
+	close(nullfd);
 	pthread_mutex_unlock(&registry_lock);
 	if (failed == 0)
 		return 0;
@@ -126,7 +146,7 @@ xentoolcore_restrict_all(domid_t domid)
 XENLIBS_EXPORT int
 xentoolcore__restrict_by_dup2_null(int fd)
 {
-	int nullfd, fdflags, saved, rc;
+	int nullfd, spare, fdflags, saved, rc;
 
 	if ((fdflags = fcntl(fd, F_GETFD)) == -1)
 		return -1;
@@ -134,7 +154,7 @@ xentoolcore__restrict_by_dup2_null(int fd)
 	 * Called from a restrict callback, under the registry lock, while
 	 * xentoolcore_restrict_all() holds a spare /dev/null: use it.
 	 */
-	if ((nullfd = restrict_null) == -1 &&
+	if ((nullfd = spare = restrict_null()) == -1 &&
 	    (nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	/* dup2() clears FD_CLOEXEC on fd: put the handle's flag back. */
@@ -143,12 +163,12 @@ xentoolcore__restrict_by_dup2_null(int fd)
 		continue;
 	if (rc == -1 || fcntl(fd, F_SETFD, fdflags) == -1) {
 		saved = errno;
-		if (nullfd != restrict_null)
+		if (nullfd != spare)
 			close(nullfd);
 		errno = saved;
 		return -1;
 	}
-	if (nullfd != restrict_null)
+	if (nullfd != spare)
 		close(nullfd);
 	return 0;
 }

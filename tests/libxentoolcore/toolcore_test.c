@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -316,6 +317,74 @@ ATF_TC_BODY(concurrent_register, tc)
 	xentoolcore__deregister_active_handle(&stay.ah);
 }
 
+/* A handle whose device cannot be restricted: made useless. */
+struct null_handle {
+	Xentoolcore__Active_Handle	ah;
+	int				fd;
+	int				calls;
+	int				rc;
+};
+
+static int
+null_restrict(Xentoolcore__Active_Handle *ah, domid_t domid)
+{
+	struct null_handle *h = (struct null_handle *)
+	    ((char *)ah - offsetof(struct null_handle, ah));
+
+	h->calls++;
+	return h->rc = xentoolcore__restrict_by_dup2_null(h->fd);
+}
+
+/*
+ * With no descriptor free, restrict_all fails (EMFILE) before touching any
+ * handle; with exactly one free, it takes it first, and neutralising a
+ * handle needs no other.
+ */
+ATF_TC_WITHOUT_HEAD(no_free_descriptor);
+ATF_TC_BODY(no_free_descriptor, tc)
+{
+	struct null_handle h;
+	struct rlimit rl, old;
+	struct stat st, null_st;
+	int p[2], fds[64], n = 0, last;
+
+	ATF_REQUIRE(pipe(p) == 0);
+	memset(&h, 0, sizeof(h));
+	h.ah.restrict_callback = null_restrict;
+	h.fd = p[1];
+	xentoolcore__register_active_handle(&h.ah);
+	/* Every descriptor below a low limit in use. */
+	ATF_REQUIRE(getrlimit(RLIMIT_NOFILE, &old) == 0);
+	rl = old;
+	rl.rlim_cur = (rlim_t)(p[1] + 8);
+	ATF_REQUIRE(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	while (n < 64 && (fds[n] = dup(0)) != -1)
+		n++;
+	ATF_REQUIRE(n > 0 && n < 64 && errno == EMFILE);
+	errno = 0;
+	ATF_CHECK_EQ(xentoolcore_restrict_all(3), -1);
+	ATF_CHECK_EQ(errno, EMFILE);
+	ATF_CHECK_EQ(h.calls, 0);
+	/* One free: enough. */
+	last = fds[--n];
+	close(last);
+	ATF_CHECK_EQ(xentoolcore_restrict_all(3), 0);
+	ATF_CHECK_EQ(h.calls, 1);
+	ATF_CHECK_EQ(h.rc, 0);
+	ATF_REQUIRE(fstat(p[1], &st) == 0);
+	ATF_REQUIRE(stat("/dev/null", &null_st) == 0);
+	ATF_CHECK(st.st_rdev == null_st.st_rdev);
+	/* And the spare was given back. */
+	ATF_CHECK_EQ(dup(0), last);
+	close(last);
+	while (n > 0)
+		close(fds[--n]);
+	ATF_REQUIRE(setrlimit(RLIMIT_NOFILE, &old) == 0);
+	xentoolcore__deregister_active_handle(&h.ah);
+	close(p[0]);
+	close(p[1]);
+}
+
 ATF_TC_WITHOUT_HEAD(dup2_null);
 ATF_TC_BODY(dup2_null, tc)
 {
@@ -353,5 +422,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, concurrent_register);
 	ATF_TP_ADD_TC(tp, fork_while_registering);
 	ATF_TP_ADD_TC(tp, dup2_null);
+	ATF_TP_ADD_TC(tp, no_free_descriptor);
 	return atf_no_error();
 }
