@@ -8,9 +8,8 @@
 # what kexec asked xenkexec_load(3) for.
 # The image is a kernel ($XENLIBS_KEXEC_KERNEL, else xenlab's dom0 kernel
 # /usr/local/share/xenlab/vmlinuz, else /boot/vmlinuz-`uname -r`) and a
-# small busybox initramfs made here, whose init prints XENLIBS-CRASH-KERNEL
-# lines and the first bytes of /proc/vmcore on the serial port: the one
-# tests/kexec-tools/crash_boot.sh crashes into.
+# small busybox initramfs made by crash_initrd.sh, the one crash_boot.sh
+# crashes into.
 
 CMDLINE="console=ttyS0 earlyprintk=serial rdinit=/init panic=-1 nr_cpus=1 reset_devices"
 
@@ -34,26 +33,10 @@ setup() {
 	expect_status default "not loaded"
 }
 
-# The crash kernel's initramfs: busybox and an init that reports on ttyS0.
+# The crash kernel's initramfs (crash_initrd.sh).
 mk_initrd() {
-	local bb
-	bb=$(command -v busybox) || atf_fail "no busybox to put in the initramfs"
-	mkdir -p ird/bin ird/dev ird/proc ird/sys
-	cp "$bb" ird/bin/busybox || atf_fail "cannot copy $bb"
-	cat >ird/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox mount -t devtmpfs devtmpfs /dev
-/bin/busybox mount -t proc proc /proc
-exec >/dev/ttyS0 2>&1
-echo "XENLIBS-CRASH-KERNEL: up, vmcore $(/bin/busybox stat -c %s /proc/vmcore 2>&1) bytes"
-echo "XENLIBS-CRASH-KERNEL: vmcore head $(/bin/busybox head -c 16 /proc/vmcore | /bin/busybox od -An -tx1 | /bin/busybox tr -d '\n')"
-echo "XENLIBS-CRASH-KERNEL: done"
-/bin/busybox sync
-/bin/busybox poweroff -f
-INIT
-	chmod 0755 ird/init
-	(cd ird && find . | busybox cpio -o -H newc) >initrd.cpio 2>cpio.err ||
-	    { cat cpio.err; atf_fail "cannot make the initramfs"; }
+	sh "$D/crash_initrd.sh" initrd.cpio || atf_fail "cannot make the initramfs"
+	[ -s initrd.cpio ] || atf_fail "empty initramfs"
 }
 
 # expect_status TYPE WORDS: what libxenkexec's xenkexec_status says.
@@ -200,11 +183,9 @@ unprivileged_body() {
 	case $(stat -c %a /dev/xen/privcmd) in
 	*6) atf_skip "/dev/xen/privcmd is writable by everyone here" ;;
 	esac
-	busybox setpriv --help >/dev/null 2>&1 || atf_skip "no setpriv to drop privileges"
 	# No initramfs: the work directory may be closed to that user, and
 	# kexec asks Xen for the crash area before it reads one.
-	if busybox setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    "$KEXEC" -p "$KERNEL" --command-line="$CMDLINE" >kexec.out 2>kexec.err; then
+	if "$HELPER" runas 65534 "$KEXEC" -p "$KERNEL" --command-line="$CMDLINE" >kexec.out 2>kexec.err; then
 		cat kexec.err; atf_fail "an unprivileged kexec -p succeeded"
 	fi
 	cat kexec.err
