@@ -12,7 +12,12 @@
 # and powers off.  /proc/vmcore starts with an ELF header: 7f 45 4c 46.
 set -e
 out=$1
-bb=$(command -v busybox)
+# busybox's own shell may answer `command -v busybox` with a bare name.
+bb=
+for p in "$(command -v busybox)" /bin/busybox /usr/bin/busybox /sbin/busybox; do
+	case $p in /*) [ -f "$p" ] && { bb=$p; break; } ;; esac
+done
+[ -n "$bb" ] || { echo "crash_initrd: no busybox" >&2; exit 1; }
 w=$(mktemp -d "${TMPDIR:-/tmp}/crash_initrd.XXXXXX")
 trap 'rm -rf "$w"' EXIT
 mkdir -p "$w/bin" "$w/dev" "$w/proc" "$w/sys"
