@@ -82,12 +82,33 @@ xendevicemodel__xcall_get(xendevicemodel_handle *dmod)
 }
 
 void
-xendevicemodel__xcall_put(xendevicemodel_handle *dmod, xencall_handle *x)
+xendevicemodel__xcall_put(xendevicemodel_handle *dmod, xencall_handle *x,
+    int failed)
 {
+	Xentoolcore__Active_Handle none;
 	xencall_handle *toclose = NULL;
-	int serrno = errno;
+	int serrno = errno, restricted;
 
+	if (failed) {
+		pthread_mutex_lock(&dmod->lock);
+		restricted = dmod->restricted;
+		pthread_mutex_unlock(&dmod->lock);
+		/*
+		 * A xentoolcore_restrict_all() running now may have made the
+		 * route useless (its own registration) before reaching this
+		 * handle.  Wait for it to finish, by taking and releasing the
+		 * registry's lock (deregistering a handle never registered
+		 * does only that): then the handle is marked restricted too.
+		 */
+		if (!restricted) {
+			memset(&none, 0, sizeof(none));
+			xentoolcore__deregister_active_handle(&none);
+		}
+	}
 	pthread_mutex_lock(&dmod->lock);
+	/* Failed because the route was made useless under the call. */
+	if (failed && dmod->restricted)
+		serrno = EPERM;
 	if (--dmod->xcall_users == 0 && dmod->restricted &&
 	    dmod->xcall == x) {
 		toclose = x;
@@ -106,7 +127,7 @@ xendevicemodel__xcall_open(xendevicemodel_handle *dmod)
 
 	if ((x = xendevicemodel__xcall_get(dmod)) == NULL)
 		return -1;
-	xendevicemodel__xcall_put(dmod, x);
+	xendevicemodel__xcall_put(dmod, x, 0);
 	return 0;
 }
 
@@ -299,7 +320,7 @@ xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
 		return -1;
 	memset(bounce, 0, sizeof(bounce));
 	if ((descs = xencall_alloc_buffer(x, nr * sizeof(*descs))) == NULL) {
-		xendevicemodel__xcall_put(dmod, x);
+		xendevicemodel__xcall_put(dmod, x, 1);
 		return -1;
 	}
 	for (i = 0; i < nr; i++) {
@@ -325,7 +346,7 @@ out:
 		if (bounce[i] != NULL)
 			xencall_free_buffer(x, bounce[i]);
 	xencall_free_buffer(x, descs);
-	xendevicemodel__xcall_put(dmod, x);
 	errno = serrno;
+	xendevicemodel__xcall_put(dmod, x, rc != 0);
 	return rc;
 }

@@ -73,7 +73,7 @@ xendevicemodel_populate_ram(xendevicemodel_handle *dmod, domid_t domid,
 	done = reservation_op(xcall, XENDM_XENMEM_populate_physmap, domid, nr,
 	    gfns);
 	if (done == (long)nr) {
-		xendevicemodel__xcall_put(dmod, xcall);
+		xendevicemodel__xcall_put(dmod, xcall, 0);
 		return 0;
 	}
 	serrno = done < 0 ? errno : ENOMEM;
@@ -84,7 +84,9 @@ xendevicemodel_populate_ram(xendevicemodel_handle *dmod, domid_t domid,
 		xtl_log(dmod->logger, XTL_ERROR, errno, XENDM_LOG_CONTEXT,
 		    "%s: cannot release the %ld frames populated", __func__,
 		    done);
-	xendevicemodel__xcall_put(dmod, xcall);
+	errno = serrno;
+	xendevicemodel__xcall_put(dmod, xcall, 1);
+	serrno = errno;
 fail:
 	xtl_log(dmod->logger, XTL_ERROR, serrno, XENDM_LOG_CONTEXT,
 	    "%s: cannot populate %u frames of domain %u", __func__,

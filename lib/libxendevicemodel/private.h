@@ -69,11 +69,13 @@ int xendevicemodel__xcall_open(xendevicemodel_handle *dmod);
 /*
  * The hypercall route for one call: opened if not yet open, or NULL with
  * errno EPERM once the handle is restricted.  Give it back with _put(),
- * which closes it if the handle was restricted meanwhile.
+ * which closes it if the handle was restricted meanwhile, and, when the
+ * call failed (failed != 0) because of that, makes errno EPERM (errno is
+ * kept otherwise).
  */
 xencall_handle *xendevicemodel__xcall_get(xendevicemodel_handle *dmod);
 void xendevicemodel__xcall_put(xendevicemodel_handle *dmod,
-    xencall_handle *xcall);
+    xencall_handle *xcall, int failed);
 /* Issue a dm_op through the raw hypercall with bounce buffers. */
 int xendevicemodel__xcall_dm_op(xendevicemodel_handle *dmod, domid_t domid,
     unsigned int nr, const struct xendm_buf *bufs);

@@ -339,6 +339,7 @@ ATF_TC_BODY(own_handle_fails, tc)
 struct race {
 	xendevicemodel_handle	*dm;
 	pthread_barrier_t	*start;
+	int			 dm_op;	/* a dm_op, not populate_ram */
 	int			 rc;
 };
 
@@ -357,8 +358,19 @@ race_populate(void *arg)
 {
 	struct race *r = arg;
 	xen_pfn_t gfn = 1;
+	unsigned int vcpus;
 
 	pthread_barrier_wait(r->start);
+	if (r->dm_op) {
+		/*
+		 * The first dm_op, which the kernel refuses with ENOTTY: the
+		 * library opens the hypercall route.  Succeeds before the
+		 * restriction, EPERM after (or while it runs).
+		 */
+		r->rc = xendevicemodel_nr_vcpus(r->dm, dom_a, &vcpus) == 0 ||
+		    errno == EPERM ? 0 : -1;
+		return NULL;
+	}
 	/*
 	 * It fails whatever the order: ENOSYS from the emulator, EPERM once
 	 * restricted, or the error of a route neutralised under it.
@@ -376,7 +388,8 @@ ATF_TC_HEAD(restrict_all_vs_populate, tc)
 	    "an unrestricted route");
 	atf_tc_set_md_var(tc, "timeout", "120");
 }
-ATF_TC_BODY(restrict_all_vs_populate, tc)
+static void
+race_rounds(int dm_op)
 {
 	pthread_barrier_t start;
 	pthread_t t1, t2;
@@ -393,12 +406,18 @@ ATF_TC_BODY(restrict_all_vs_populate, tc)
 		ATF_REQUIRE(dm != NULL);
 		a.dm = b.dm = dm;
 		a.start = b.start = &start;
+		a.dm_op = b.dm_op = dm_op;
+		if (dm_op)
+			ATF_REQUIRE_EQ(xenemu_fail_op(
+			    "ioctl:IOCTL_PRIVCMD_DM_OP", 1, ENOTTY), 0);
 		ATF_REQUIRE_EQ(pthread_create(&t1, NULL, race_restrict, &a), 0);
 		ATF_REQUIRE_EQ(pthread_create(&t2, NULL, race_populate, &b), 0);
 		ATF_REQUIRE_EQ(pthread_join(t1, NULL), 0);
 		ATF_REQUIRE_EQ(pthread_join(t2, NULL), 0);
+		xenemu_fail_clear();
 		ATF_CHECK_EQ_MSG(a.rc, 0, "round %d: restrict_all failed", i);
-		ATF_CHECK_EQ_MSG(b.rc, 0, "round %d: populate_ram", i);
+		ATF_CHECK_EQ_MSG(b.rc, 0, "round %d: %s", i, dm_op ?
+		    "nr_vcpus" : "populate_ram");
 		/* Whichever came first, no unrestricted device is left. */
 		ATF_CHECK_EQ_MSG(emul_fds(0), 0,
 		    "round %d: %u descriptors unrestricted", i, emul_fds(0));
@@ -409,11 +428,36 @@ ATF_TC_BODY(restrict_all_vs_populate, tc)
 	finish();
 }
 
+ATF_TC_BODY(restrict_all_vs_populate, tc)
+{
+	race_rounds(0);
+}
+
+/*
+ * The same with the first dm_op on a Linux kernel without the DM_OP
+ * ioctl, which opens the hypercall route too.
+ */
+ATF_TC(restrict_all_vs_fallback);
+ATF_TC_HEAD(restrict_all_vs_fallback, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "xentoolcore_restrict_all racing the "
+	    "first dm_op that falls back to the hypercall (Linux without "
+	    "DM_OP) neither deadlocks nor leaves an unrestricted route");
+	atf_tc_set_md_var(tc, "timeout", "120");
+}
+ATF_TC_BODY(restrict_all_vs_fallback, tc)
+{
+	if (XENEMU_DIALECT != XENEMU_LINUX)
+		atf_tc_skip("the fallback on ENOTTY is Linux's");
+	race_rounds(1);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, reserved_domid);
 	ATF_TP_ADD_TC(tp, other_library_fails);
 	ATF_TP_ADD_TC(tp, own_handle_fails);
 	ATF_TP_ADD_TC(tp, restrict_all_vs_populate);
+	ATF_TP_ADD_TC(tp, restrict_all_vs_fallback);
 	return atf_no_error();
 }
