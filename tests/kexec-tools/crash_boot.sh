@@ -41,12 +41,12 @@ mkdir -p "$OUT"
 
 # In dom0.  Any failure before the panic ends the command normally, which
 # --expect-crash counts as a failure (with the log's tail).
-CMD="set -e; cd /tmp; sh $T/crash_initrd.sh initrd.cpio;
-$T/kexec -p /usr/local/share/xenlab/vmlinuz --initrd=initrd.cpio
- --command-line='console=ttyS0 earlyprintk=serial rdinit=/init panic=-1 nr_cpus=1 reset_devices irqpoll';
-test \"\$($T/kexec_helper status crash)\" = loaded;
-echo XENLIBS-CRASH: crash image loaded, panicking dom0 >/dev/console;
-sync; echo c >/proc/sysrq-trigger; sleep 30"
+CRASH_CMDLINE="console=ttyS0 earlyprintk=serial rdinit=/init panic=-1 nr_cpus=1 reset_devices irqpoll"
+CMD="set -e; cd /tmp; sh $T/crash_initrd.sh initrd.cpio;"
+CMD="$CMD $T/kexec -p /usr/local/share/xenlab/vmlinuz --initrd=initrd.cpio --command-line='$CRASH_CMDLINE';"
+CMD="$CMD test \"\$($T/kexec_helper status crash)\" = loaded;"
+CMD="$CMD echo XENLIBS-CRASH: crash image loaded, panicking dom0 >/dev/console;"
+CMD="$CMD sync; echo c >/proc/sysrq-trigger; sleep 30"
 
 start=$(date +%s)
 "$XENLAB" run --xen "$XENVER" --root "$STAGE" --root "$W/kroot" --out "$OUT" \

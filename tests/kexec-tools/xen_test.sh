@@ -18,7 +18,13 @@ setup() {
 	KEXEC=$D/kexec
 	HELPER=$D/kexec_helper
 	RECORD=$D/xenkexec_record.so
-	[ -x "$KEXEC" ] || atf_fail "no kexec in $D: build_kexec.sh PREFIX $D stages the patched one (tools/xenlibs does)"
+	if [ ! -x "$KEXEC" ]; then
+		# build_kexec.sh builds against the release build only.
+		if grep -q -E '__(a|t)san_init' "$D/../../../lib/libxentoollog.so.1" 2>/dev/null; then
+			atf_skip "sanitizer build: kexec-tools is tested against the release build"
+		fi
+		atf_fail "no kexec in $D: build_kexec.sh PREFIX $D stages the patched one (tools/xenlibs does)"
+	fi
 	KERNEL=
 	for k in "${XENLIBS_KEXEC_KERNEL:-}" /usr/local/share/xenlab/vmlinuz \
 	    "/boot/vmlinuz-$(uname -r)" /boot/vmlinuz; do
