@@ -145,6 +145,7 @@ static struct run {
 	int		 dom1, dom2;
 	int		 injected;	/* errno armed for this step, or 0 */
 	int		 restricted;	/* xentoolcore_restrict_all succeeded */
+	void		*v1[MAXR];	unsigned nv1; /* fmem handles pushed to V1 */
 	unsigned	 step, steps;
 	unsigned	 violations;
 	/* the call trace: (function, failed, errno) of every call */
@@ -362,6 +363,26 @@ any_count(uint32_t cap)
 	return c > cap ? cap : c;
 }
 
+/*
+ * Frame contents: the last byte of frame gfn of a domain is pat(dom, gfn),
+ * so a mapping can be checked to show the frames asked for.  Nothing the
+ * fuzz does writes that byte of a guest frame.
+ */
+static unsigned char
+pat(int dom, uint64_t gfn)
+{
+	return (unsigned char)(dom * 37 + (int)gfn * 7 + 1);
+}
+
+/* dom1's frames above 2^28 (aliases of low frames), and failing frames. */
+static const struct { uint64_t gfn, to; } high_gfns[] = {
+	{ 0x10000000, 1 }, { 0xf0000002, 2 }, { 0x80000003, 3 },
+	{ 0x7fffffff, 4 },
+};
+#define GFN_PAGED	24	/* foreign map: ENOENT */
+#define GFN_BAD		25	/* EINVAL */
+#define GFN_EPERM	26	/* EPERM */
+
 static int
 any_errno(void)
 {
@@ -473,6 +494,7 @@ forget(enum kind k, void *h)
 	case K_EVT: DROP(R.ports, R.nports, R.ports[i_].h == h); break;
 	case K_TAB: DROP(R.gmaps, R.ngmaps, R.gmaps[i_].h == h); break;
 	case K_SHR: DROP(R.shares, R.nshares, R.shares[i_].h == h); break;
+	case K_FMEM: DROP(R.v1, R.nv1, R.v1[i_] == h); break;
 	default: break;
 	}
 }
@@ -1066,8 +1088,9 @@ op_gnttab(void)
 			break;
 		}
 		default: {
+			/* never the last byte, the frame's pat() */
 			uint32_t off = one_in(2) ? (uint32_t)-1 :
-			    one_in(2) ? below(PG) : below(3 * PG);
+			    one_in(2) ? below(PG - 1) : PG + below(2 * PG);
 			evtchn_port_t port = R.nports && one_in(2) ?
 			    R.ports[below(R.nports)].port : (evtchn_port_t)-1;
 			if (n != 1)
@@ -1085,10 +1108,19 @@ op_gnttab(void)
 				xengnttab_unmap(h, pv, n);
 				return;
 			}
-			/* touch it as mapped */
+			/* touch it as mapped; each page shows its grant */
 			if (prot & PROT_WRITE)
 				((volatile char *)pv)[(n - 1) * PG] = 1;
-			(void)((volatile char *)pv)[0];
+			for (i = 0; i < n && !R.injected; i++) {
+				unsigned j;
+				for (j = 0; j < R.nrefs && R.refs[j] != refs[i]; j++)
+					;
+				if (j < R.nrefs && ((unsigned char *)pv)[i * PG +
+				    PG - 1] != pat(R.dom1, j))
+					violation("%s(%s): page %u does not show "
+					    "grant %u", "xengnttab_map_*", a, i,
+					    refs[i]);
+			}
 			R.gmaps[R.ngmaps].h = h;
 			R.gmaps[R.ngmaps].a = pv;
 			R.gmaps[R.ngmaps++].n = n;
@@ -1140,6 +1172,10 @@ op_gnttab(void)
 			    GNTCOPY_source_gref, 0, 3, 0x8000 }));
 			if (len > PG)
 				len = PG;
+			/* into a grant: never the frame's last byte (pat()),
+			 * unless crossing the page, which must be refused */
+			if ((fl & GNTCOPY_dest_gref) && off + len == PG)
+				len--;
 			memset(&segs[i], 0, sizeof(segs[i]));
 			segs[i].len = (uint16_t)len;
 			segs[i].flags = fl;
@@ -1309,6 +1345,68 @@ op_gntshr(void)
 	}
 }
 
+/* The frame a gfn of dom maps, or -1; the per-frame errno it must give. */
+static int64_t
+frame_of(uint32_t dom, uint64_t gfn, int *e)
+{
+	size_t i;
+
+	*e = 0;
+	if (dom == (uint32_t)R.dom1) {
+		if (gfn == GFN_PAGED) { *e = ENOENT; return -1; }
+		if (gfn == GFN_BAD) { *e = EINVAL; return -1; }
+		if (gfn == GFN_EPERM) { *e = EPERM; return -1; }
+		if (gfn < 32)
+			return (int64_t)gfn;
+		for (i = 0; i < sizeof(high_gfns) / sizeof(high_gfns[0]); i++)
+			if (high_gfns[i].gfn == gfn)
+				return (int64_t)high_gfns[i].to;
+	} else if (dom == (uint32_t)R.dom2 && gfn < 8)
+		return (int64_t)gfn;
+	return -1;
+}
+
+/*
+ * A successful foreign map shows the frames asked for (p, if readable),
+ * and reports exactly the failing frames this run made (unless a device
+ * error was injected, which may fail any frame).
+ */
+static void
+fmem_check(uint32_t dom, const unsigned char *p, size_t n,
+    const xen_pfn_t *arr, const int *errs, int v1, const char *a)
+{
+	size_t i;
+	int64_t f;
+	int e;
+
+	if (R.injected)
+		return;
+	for (i = 0; i < n; i++) {
+		f = frame_of(dom, arr[i], &e);
+		/* V1 tells paged out (ENOENT) from "any other error" */
+		if (errs != NULL && e != 0 && errs[i] != -e &&
+		    !(v1 && e != ENOENT && errs[i] < 0))
+			violation("xenforeignmemory_map(%s): frame %#llx "
+			    "reported %d, not %d", a, (unsigned long long)arr[i],
+			    errs[i], -e);
+		if (errs == NULL && e != 0)
+			violation("xenforeignmemory_map(%s) succeeded without "
+			    "err[] with frame %#llx failing", a,
+			    (unsigned long long)arr[i]);
+		if (f < 0 || (errs != NULL && errs[i] != 0)) {
+			if (f >= 0)
+				violation("xenforeignmemory_map(%s): frame %#llx "
+				    "reported %d", a, (unsigned long long)arr[i],
+				    errs[i]);
+			continue;
+		}
+		if (p != NULL && p[i * PG + PG - 1] != pat((int)dom, (uint64_t)f))
+			violation("xenforeignmemory_map(%s): page %zu shows "
+			    "another frame than %#llx", a, i,
+			    (unsigned long long)arr[i]);
+	}
+}
+
 /* libxenforeignmemory */
 static void
 op_fmem(void)
@@ -1331,9 +1429,28 @@ op_fmem(void)
 		    below(PG - 1)) : NULL;
 		n = hugec ? PICK(huge) : any_count(32);
 		for (i = 0; i < 32; i++)
-			arr[i] = one_in(6) ? (xen_pfn_t)rnd() : below(20);
+			switch (below(12)) {
+			case 0:	arr[i] = (xen_pfn_t)rnd(); break;
+			case 1: arr[i] = GFN_PAGED + below(3); break;
+			case 2: arr[i] = (xen_pfn_t)PICK(high_gfns).gfn; break;
+			default: arr[i] = below(20); break;
+			}
 		want = h == NULL || nul || n == 0 || hugec || dom > 0xffff ||
 		    fixed ? EINVAL : 0;
+		/*
+		 * Linux: a kernel without MMAPBATCH_V2 (ENOTTY, or EINVAL
+		 * from old ones) makes the handle use V1 from then on, with
+		 * the same results but fewer per-frame errno values.
+		 */
+		if (XENEMU_DIALECT == XENEMU_LINUX && h != NULL &&
+		    R.injected == 0 && one_in(10)) {
+			xenemu_fail_op("ioctl:IOCTL_PRIVCMD_MMAPBATCH_V2", 1,
+			    one_in(2) ? ENOTTY : EINVAL);
+			for (i = 0; i < R.nv1 && R.v1[i] != h; i++)
+				;
+			if (i == R.nv1 && R.nv1 < MAXR)
+				R.v1[R.nv1++] = h;
+		}
 		snprintf(a, sizeof(a), "dom %#x pages %zu%s%s", dom, n,
 		    nul ? " arr NULL" : "", fixed ? " MAP_FIXED misaligned" : "");
 		if (!two)
@@ -1346,6 +1463,10 @@ op_fmem(void)
 			    fixed ? MAP_FIXED : 0, n, nul ? NULL : arr,
 			    noerr ? NULL : errs));
 		if (pv != NULL) {
+			for (i = 0; i < R.nv1 && R.v1[i] != h; i++)
+				;
+			fmem_check(dom, prot & PROT_READ ? pv : NULL, n, arr,
+			    noerr ? NULL : errs, i < R.nv1, a);
 			if (R.nfmaps == MAXR) {
 				xenforeignmemory_unmap(h, pv, n);
 				return;
@@ -1747,6 +1868,23 @@ sim_setup(void)
 	ATF_REQUIRE((R.dom1 = xenemu_domain_create(32)) > 0);
 	ATF_REQUIRE((R.dom2 = xenemu_domain_create(8)) > 0);
 	xenemu_set_crash_range(0x1000000, 0x800000);
+	/* Each frame's last byte says which it is (see pat()). */
+	for (i = 0; i < 32; i++)
+		((unsigned char *)xenemu_frame((uint16_t)R.dom1, i))[PG - 1] =
+		    pat(R.dom1, i);
+	for (i = 0; i < 8; i++)
+		((unsigned char *)xenemu_frame((uint16_t)R.dom2, i))[PG - 1] =
+		    pat(R.dom2, i);
+	/* Frames above 2^28 (memory above 1 TiB) and ones that fail. */
+	for (i = 0; i < sizeof(high_gfns) / sizeof(high_gfns[0]); i++)
+		ATF_REQUIRE_EQ(xenemu_gfn_alias((uint16_t)R.dom1,
+		    high_gfns[i].gfn, high_gfns[i].to), 0);
+	ATF_REQUIRE_EQ(xenemu_frame_state((uint16_t)R.dom1, GFN_PAGED,
+	    XENEMU_FRAME_PAGED), 0);
+	ATF_REQUIRE_EQ(xenemu_frame_state((uint16_t)R.dom1, GFN_BAD,
+	    XENEMU_FRAME_BAD), 0);
+	ATF_REQUIRE_EQ(xenemu_frame_state((uint16_t)R.dom1, GFN_EPERM,
+	    XENEMU_FRAME_EPERM), 0);
 	for (i = 0; i < 8; i++) {
 		r = xenemu_grant((uint16_t)R.dom1, i, i % 3 == 2);
 		ATF_REQUIRE(r >= 0);
