@@ -147,6 +147,7 @@ too_big_body() {
 	read -r start size <<-EOF
 	$("$HELPER" range)
 	EOF
+	[ "$size" != 0 ] || atf_skip "Xen has no crash area (booted without crashkernel=)"
 	# An initramfs as large as the whole area: kernel + it cannot fit.
 	truncate -s "$size" big.img || atf_fail "cannot make big.img"
 	if run_kexec -p "$KERNEL" --initrd=big.img --command-line="$CMDLINE"; then
@@ -157,6 +158,27 @@ too_big_body() {
 	if [ -s record.txt ] && awk '$1 == "load" && $5 == 0 { f = 1 } END { exit !f }' record.txt; then
 		atf_fail "a load succeeded"
 	fi
+}
+
+atf_test_case no_crash_area
+no_crash_area_head() {
+	atf_set "descr" "on a Xen booted without crashkernel=, kexec -p fails with a message naming crashkernel= and loads nothing (skipped when Xen has a crash area)"
+	atf_set "require.files" "/dev/xen/privcmd"
+	atf_set "require.user" "root"
+	atf_set "timeout" "120"
+}
+no_crash_area_body() {
+	local start size
+	setup
+	read -r start size <<-EOF
+	$("$HELPER" range)
+	EOF
+	[ "$size" = 0 ] || atf_skip "Xen has a crash area ($size bytes): this case needs a boot without crashkernel="
+	if run_kexec -p "$KERNEL" --initrd=initrd.cpio --command-line="$CMDLINE"; then
+		atf_fail "kexec -p succeeded without a crash area"
+	fi
+	grep -q 'crashkernel=' kexec.err || atf_fail "no message naming crashkernel="
+	expect_status crash "not loaded"
 }
 
 atf_test_case bad_loads_keep_image
@@ -203,6 +225,7 @@ atf_init_test_cases() {
 	atf_add_test_case crash_load_unload
 	atf_add_test_case default_load_unload
 	atf_add_test_case too_big
+	atf_add_test_case no_crash_area
 	atf_add_test_case bad_loads_keep_image
 	atf_add_test_case unprivileged
 }
