@@ -25,6 +25,7 @@ struct xenevtchn_handle {
 	xentoollog_logger		*logger;
 	xentoollog_logger		*logger_tofree;	/* ours, or NULL */
 	int				 fd;
+	int				 restricted_to;	/* domid, or -1 */
 };
 
 /* The device node, for messages. */

@@ -41,12 +41,39 @@ restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 	xenevtchn_handle *xce = (xenevtchn_handle *)(void *)
 	    ((char *)ah - offsetof(xenevtchn_handle, tc_ah));
 
-	if (xenevtchn_os_restrict(xce->fd, domid) == 0)
+	int e;
+
+	if (xenevtchn_os_restrict(xce->fd, domid) == 0) {
+		__atomic_store_n(&xce->restricted_to, (int)domid,
+		    __ATOMIC_RELAXED);
 		return 0;
-	if (errno != EOPNOTSUPP)
+	}
+	e = errno;
+	/*
+	 * Linux refuses a second restriction (EACCES) even to the same
+	 * domain: a handle xenevtchn_restrict() already restricted to
+	 * domid is as restricted_all wants it.
+	 */
+	if (e == EACCES && __atomic_load_n(&xce->restricted_to,
+	    __ATOMIC_RELAXED) == (int)domid)
+		return 0;
+	/*
+	 * The kernel cannot restrict this device (EOPNOTSUPP), or refused
+	 * to: make the handle useless, so that none is left unrestricted,
+	 * and report a refusal.
+	 */
+	if (xentoolcore__restrict_by_dup2_null(xce->fd) == -1) {
+		fail(xce, errno, "restrict_all: cannot restrict the handle "
+		    "(fd %d) to domain %u nor make it useless", xce->fd,
+		    (unsigned int)domid);
 		return -1;
-	/* The kernel cannot restrict this device: make the handle useless. */
-	return xentoolcore__restrict_by_dup2_null(xce->fd);
+	}
+	if (e == EOPNOTSUPP)
+		return 0;
+	fail(xce, e, "restrict_all: the kernel refused to restrict the "
+	    "handle (fd %d) to domain %u: it was made useless", xce->fd,
+	    (unsigned int)domid);
+	return -1;
 }
 
 /* A handle with its logger, not yet holding a descriptor. */
@@ -75,6 +102,7 @@ handle_alloc(xentoollog_logger *logger)
 	xce->logger = logger;
 	xce->logger_tofree = (xentoollog_logger *)own;
 	xce->fd = -1;
+	xce->restricted_to = -1;
 	xce->tc_ah.restrict_callback = restrict_cb;
 	return xce;
 }
@@ -339,5 +367,6 @@ xenevtchn_restrict(xenevtchn_handle *xce, domid_t domid)
 		fail(xce, errno, "restrict: domid %u", (unsigned int)domid);
 		return -1;
 	}
+	__atomic_store_n(&xce->restricted_to, (int)domid, __ATOMIC_RELAXED);
 	return 0;
 }

@@ -452,6 +452,83 @@ ATF_TC_BODY(restrict_all_vs_fallback, tc)
 	race_rounds(1);
 }
 
+/*
+ * The kernel refuses to restrict the event channel handle (Linux: an
+ * injected EFAULT on RESTRICT_DOMID): that handle is made useless and
+ * named in the log, the others are restricted, the call fails with
+ * EFAULT.  The BSDs cannot restrict event channels: made useless, 0.
+ */
+ATF_TC_WITHOUT_HEAD(evtchn_refused);
+ATF_TC_BODY(evtchn_refused, tc)
+{
+	struct handles h;
+	int rc;
+
+	setup();
+	open_all(&h);
+	if (XENEMU_DIALECT == XENEMU_LINUX)
+		ATF_REQUIRE_EQ(xenemu_fail_op(
+		    "ioctl:IOCTL_EVTCHN_RESTRICT_DOMID", 1, EFAULT), 0);
+	errno = 0;
+	rc = xentoolcore_restrict_all(dom_a);
+	if (XENEMU_DIALECT == XENEMU_LINUX) {
+		ATF_CHECK_EQ(rc, -1);
+		ATF_CHECK_EQ(errno, EFAULT);
+		ATF_CHECK_MSG(logged("xenevtchn", "restrict"),
+		    "the event channel handle not named in the log");
+		/* Useless: its port went with the device. */
+		ATF_CHECK(xenevtchn_notify(h.ev, (evtchn_port_t)h.port) == -1);
+		ATF_CHECK(fm_reaches(&h, dom_a));
+		ATF_CHECK(dm_reaches(&h, dom_a));
+	} else
+		ATF_CHECK_EQ(rc, 0);
+	xenemu_fail_clear();
+	check_nothing_unrestricted(&h);
+	close_all(&h);
+	finish();
+}
+
+/*
+ * An event channel handle already restricted with xenevtchn_restrict()
+ * (Linux refuses a second RESTRICT_DOMID with EACCES, whatever the
+ * domain): restrict_all to the same domain succeeds and the handle keeps
+ * working for it; to another domain, the call fails and the handle is
+ * made useless, as the page says.
+ */
+ATF_TC_WITHOUT_HEAD(evtchn_already_restricted);
+ATF_TC_BODY(evtchn_already_restricted, tc)
+{
+	struct handles h;
+
+	if (XENEMU_DIALECT != XENEMU_LINUX)
+		atf_tc_skip("only Linux restricts event channel handles");
+	setup();
+	open_all(&h);
+	ATF_REQUIRE_EQ(xenevtchn_restrict(h.ev, dom_a), 0);
+	errno = 0;
+	ATF_CHECK_EQ_MSG(xentoolcore_restrict_all(dom_a), 0, "%s",
+	    strerror(errno));
+	/* Still the event channel device, its port still bound. */
+	ATF_CHECK_EQ(xenevtchn_notify(h.ev, (evtchn_port_t)h.port), 0);
+	ATF_CHECK(fm_reaches(&h, dom_a));
+	check_nothing_unrestricted(&h);
+	close_all(&h);
+	finish();
+
+	setup();
+	open_all(&h);
+	ATF_REQUIRE_EQ(xenevtchn_restrict(h.ev, dom_b), 0);
+	errno = 0;
+	ATF_CHECK_EQ(xentoolcore_restrict_all(dom_a), -1);
+	ATF_CHECK_EQ(errno, EACCES);
+	ATF_CHECK_MSG(logged("xenevtchn", "restrict"),
+	    "the event channel handle not named in the log");
+	ATF_CHECK(xenevtchn_notify(h.ev, (evtchn_port_t)h.port) == -1);
+	check_nothing_unrestricted(&h);
+	close_all(&h);
+	finish();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, reserved_domid);
@@ -459,5 +536,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, own_handle_fails);
 	ATF_TP_ADD_TC(tp, restrict_all_vs_populate);
 	ATF_TP_ADD_TC(tp, restrict_all_vs_fallback);
+	ATF_TP_ADD_TC(tp, evtchn_refused);
+	ATF_TP_ADD_TC(tp, evtchn_already_restricted);
 	return atf_no_error();
 }
