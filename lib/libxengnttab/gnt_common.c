@@ -75,9 +75,13 @@ restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
 	struct xengntdev_handle *h = (struct xengntdev_handle *)ah;
 
-	(void)domid;
 	/* Neither grant device can be restricted: make the handle unusable. */
-	return xentoolcore__restrict_by_dup2_null(h->fd);
+	if (xentoolcore__restrict_by_dup2_null(h->fd) == 0)
+		return 0;
+	xengnt__log(h, errno, "restrict_all: cannot make the %s handle "
+	    "(fd %d) useless for domain %u", h->sharing ? "xengntshr" :
+	    "xengnttab", h->fd, (unsigned)domid);
+	return -1;
 }
 
 struct xengntdev_handle *

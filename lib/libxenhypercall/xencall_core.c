@@ -78,9 +78,17 @@ xencall_restrict(Xentoolcore__Active_Handle *ah, domid_t domid)
 {
 	xencall_handle *xcall = (xencall_handle *)(void *)ah;
 
-	(void)domid;
+	int e;
+
 	/* privcmd has no restriction for plain hypercalls: neuter the fd. */
-	return xentoolcore__restrict_by_dup2_null(xcall->fd);
+	if (xentoolcore__restrict_by_dup2_null(xcall->fd) == 0)
+		return 0;
+	e = errno;
+	xtl_log(xcall->logger, XTL_ERROR, e, XENCALL_LOGCTX,
+	    "restrict_all: cannot make the handle (fd %d) useless for "
+	    "domain %u", xcall->fd, (unsigned)domid);
+	errno = e;
+	return -1;
 }
 
 static xencall_handle *

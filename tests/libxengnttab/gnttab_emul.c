@@ -993,6 +993,37 @@ ATF_TC_BODY(restrict_all, tc)
 }
 
 /*
+ * A handle xentoolcore_restrict_all() can neither restrict nor make
+ * useless (its descriptor was closed behind the library's back): the call
+ * fails with EBADF, and the handle's logger names it.
+ */
+ATF_TC_WITHOUT_HEAD(restrict_all_lost_fd);
+ATF_TC_BODY(restrict_all_lost_fd, tc)
+{
+	xengnttab_handle *t;
+	xengntshr_handle *s;
+	int hole;
+
+	setup();
+	/* A free descriptor below t's, for restrict_all's /dev/null. */
+	ATF_REQUIRE((hole = open("/dev/null", O_RDONLY)) >= 0);
+	t = tab_open();
+	s = shr_open();
+	ATF_REQUIRE(xengnttab_fd(t) > hole);
+	ATF_REQUIRE_EQ(close(hole), 0);
+	ATF_REQUIRE_EQ(close(xengnttab_fd(t)), 0);
+	errno = 0;
+	ATF_CHECK_EQ(xentoolcore_restrict_all(1), -1);
+	ATF_CHECK_EQ(errno, EBADF);
+	ATF_CHECK_MSG(logged("restrict_all"), "the handle not named in the log");
+	/* The other handle was made useless all the same. */
+	check_nulled(xengntshr_fd(s));
+	(void)xengnttab_close(t);
+	xengntshr_close(s);
+	finish();
+}
+
+/*
  * Both handle types are one structure: a handle of the other kind must be
  * refused by every entry point (EINVAL, logged) and leave its ranges alone.
  */
@@ -1124,6 +1155,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, grant_copy);
 	ATF_TP_ADD_TC(tp, dmabuf);
 	ATF_TP_ADD_TC(tp, restrict_all);
+	ATF_TP_ADD_TC(tp, restrict_all_lost_fd);
 	ATF_TP_ADD_TC(tp, wrong_kind);
 	ATF_TP_ADD_TC(tp, null_handle);
 	return atf_no_error();

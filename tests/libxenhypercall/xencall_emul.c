@@ -17,6 +17,7 @@
 
 #include <atf-c.h>
 #include <xencall.h>
+#include <xentoolcore.h>
 #include <xentoollog.h>
 
 #include "xenemu.h"
@@ -845,6 +846,35 @@ ATF_TC_BODY(threads, tc)
 	finish();
 }
 
+/*
+ * A handle xentoolcore_restrict_all() cannot make useless (its descriptor
+ * was closed behind the library's back): the call fails with EBADF and
+ * the handle's logger names it.
+ */
+ATF_TC_WITHOUT_HEAD(restrict_all_lost_fd);
+ATF_TC_BODY(restrict_all_lost_fd, tc)
+{
+	struct capture c;
+	xencall_handle *h;
+	int hole;
+
+	setup();
+	/* A free descriptor below h's, for restrict_all's /dev/null. */
+	ATF_REQUIRE((hole = open("/dev/null", O_RDONLY)) >= 0);
+	h = open_ok(&c, 0);
+	ATF_REQUIRE(xencall_fd(h) > hole);
+	ATF_REQUIRE_EQ(close(hole), 0);
+	ATF_REQUIRE_EQ(close(xencall_fd(h)), 0);
+	errno = 0;
+	ATF_CHECK_EQ(xentoolcore_restrict_all(1), -1);
+	ATF_CHECK_EQ(errno, EBADF);
+	ATF_CHECK_EQ_MSG(c.count, 1, "%u messages", c.count);
+	ATF_CHECK_EQ(c.errnoval, EBADF);
+	ATF_CHECK_MSG(strstr(c.msg, "restrict_all") != NULL, "%s", c.msg);
+	(void)xencall_close(h);
+	finish();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_close);
@@ -862,5 +892,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, close_releases);
 	ATF_TP_ADD_TC(tp, fork_child);
 	ATF_TP_ADD_TC(tp, threads);
+	ATF_TP_ADD_TC(tp, restrict_all_lost_fd);
 	return atf_no_error();
 }
