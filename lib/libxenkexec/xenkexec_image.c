@@ -233,10 +233,14 @@ check_segments(xenkexec_handle *xk, int type, uint64_t entry,
 		    "reserved (boot Xen with crashkernel=)");
 		return -1;
 	}
+	/*
+	 * Only segments with a buffer must lie in the crash area: Xen skips
+	 * one without (kexec-tools adds such a segment for the first MiB).
+	 */
 	for (i = 0; i < nr; i++)
-		if (segs[i].dest_maddr < cstart ||
-		    segs[i].dest_maddr + segs[i].dest_size > cstart + csize) {
-			xenkexec__err(xk, EADDRNOTAVAIL, "load: segment %u "
+		if (segs[i].buf != NULL && (segs[i].dest_maddr < cstart ||
+		    segs[i].dest_maddr + segs[i].dest_size > cstart + csize)) {
+			xenkexec__err(xk, EINVAL, "load: segment %u "
 			    "(%#llx+%#llx) is outside the crash area "
 			    "%#llx+%#llx", i,
 			    (unsigned long long)segs[i].dest_maddr,
@@ -246,7 +250,7 @@ check_segments(xenkexec_handle *xk, int type, uint64_t entry,
 			return -1;
 		}
 	if (entry < cstart || entry >= cstart + csize) {
-		xenkexec__err(xk, EADDRNOTAVAIL, "load: entry point %#llx is "
+		xenkexec__err(xk, EINVAL, "load: entry point %#llx is "
 		    "outside the crash area %#llx+%#llx",
 		    (unsigned long long)entry, (unsigned long long)cstart,
 		    (unsigned long long)csize);

@@ -562,7 +562,12 @@ kexec_load(struct xe_kexec_load *kl, struct xenemu_kexec_op *rec)
 		    seg[i].dest_size % XE_PAGE_SIZE != 0 ||
 		    seg[i].buf_size > seg[i].dest_size)
 			return (-EINVAL);
-		if (kl->type == XE_KEXEC_TYPE_CRASH &&
+		/*
+		 * A crash image's segments with a buffer lie in the crash
+		 * area; one without is not checked (Xen's kimage.c,
+		 * kimage_crash_alloc(), 4.17: guest_handle_is_null).
+		 */
+		if (kl->type == XE_KEXEC_TYPE_CRASH && seg[i].buf != 0 &&
 		    (seg[i].dest_maddr < xe_sim.crash_start ||
 		    seg[i].dest_maddr + seg[i].dest_size >
 		    xe_sim.crash_start + xe_sim.crash_size))

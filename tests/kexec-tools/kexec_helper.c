@@ -107,14 +107,14 @@ main(int argc, char **argv)
 		segs[0].dest_maddr = start + size;	/* just past the end */
 		segs[0].dest_size = sizeof(page);
 		rc |= refused(xk, "segment outside the crash area", start,
-		    1, segs, EADDRNOTAVAIL);
+		    1, segs, EINVAL);
 		segs[0].dest_maddr = start;
 		segs[1] = segs[0];
 		segs[1].dest_maddr = start;
 		rc |= refused(xk, "overlapping segments", start, 2, segs,
 		    EINVAL);
 		rc |= refused(xk, "entry outside the crash area", start + size,
-		    1, segs, EADDRNOTAVAIL);
+		    1, segs, EINVAL);
 	} else {
 		fprintf(stderr, "kexec_helper: unknown command %s\n", argv[1]);
 		rc = 2;

@@ -347,9 +347,24 @@ ATF_TC_BODY(bad_images, tc)
 	memcpy(t, s, sizeof(t));
 	t[1].dest_maddr = CSTART + CSIZE;
 	CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, entry, 3,
-	    t), EADDRNOTAVAIL);
+	    t), EINVAL);
 	CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, CSTART - 1,
-	    3, s), EADDRNOTAVAIL);
+	    3, s), EINVAL);
+	ATF_CHECK_EQ(xenemu_kexec_loaded(XENKEXEC_TYPE_CRASH), 0);
+	/*
+	 * A segment without a buffer may lie anywhere: Xen does not check it
+	 * (kexec-tools' segment for the first MiB).
+	 */
+	memcpy(t, s, sizeof(t));
+	t[1].buf = NULL;
+	t[1].buf_size = 0;
+	t[1].dest_maddr = 0;
+	t[1].dest_size = 0x100000;
+	ATF_CHECK_EQ_MSG(xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, entry, 3,
+	    t), 0, "data-less segment outside the crash area: %s",
+	    strerror(errno));
+	ATF_CHECK_EQ(xenemu_kexec_loaded(XENKEXEC_TYPE_CRASH), 1);
+	ATF_CHECK_EQ(xenkexec_unload(xk, XENKEXEC_TYPE_CRASH), 0);
 	xenemu_set_crash_range(0, 0);
 	CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62, entry, 3,
 	    s), EADDRNOTAVAIL);

@@ -372,14 +372,14 @@ ATF_TC_BODY(bad_images, tc)
 		t[2].dest_maddr = cstart + csize - PG;
 		t[2].dest_size = 2 * PG;
 		CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62,
-		    entry, 3, t), EADDRNOTAVAIL);
+		    entry, 3, t), EINVAL);
 		memcpy(t, s, sizeof(t));
 		t[1].dest_maddr = cstart - PG;
 		CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62,
-		    entry, 3, t), EADDRNOTAVAIL);
+		    entry, 3, t), EINVAL);
 		/* The entry point outside the crash area. */
 		CHECK_FAIL(&r, xenkexec_load(xk, XENKEXEC_TYPE_CRASH, 62,
-		    cstart + csize, 3, s), EADDRNOTAVAIL);
+		    cstart + csize, 3, s), EINVAL);
 		ATF_CHECK_EQ(xenkexec_status(xk, XENKEXEC_TYPE_CRASH), want);
 
 		/* Too many segments. */
