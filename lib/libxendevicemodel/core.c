@@ -81,6 +81,15 @@ xendevicemodel__xcall_get(xendevicemodel_handle *dmod)
 	return x;
 }
 
+/* The callback of the handle xendevicemodel__xcall_put() waits with. */
+static int
+wait_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
+{
+	(void)ah;
+	(void)domid;
+	return 0;
+}
+
 void
 xendevicemodel__xcall_put(xendevicemodel_handle *dmod, xencall_handle *x,
     int failed)
@@ -97,11 +106,16 @@ xendevicemodel__xcall_put(xendevicemodel_handle *dmod, xencall_handle *x,
 		 * A xentoolcore_restrict_all() running now may have made the
 		 * route useless (its own registration) before reaching this
 		 * handle.  Wait for it to finish, by taking and releasing the
-		 * registry's lock (deregistering a handle never registered
-		 * does only that): then the handle is marked restricted too.
+		 * registry's lock: register and deregister a handle whose
+		 * callback does nothing (deregistering one never registered
+		 * would do, but not with Xen's own libxentoolcore, which
+		 * writes through the entry's back pointer).  Then the handle
+		 * is marked restricted too.
 		 */
 		if (!restricted) {
 			memset(&none, 0, sizeof(none));
+			none.restrict_callback = wait_cb;
+			xentoolcore__register_active_handle(&none);
 			xentoolcore__deregister_active_handle(&none);
 		}
 	}
