@@ -439,7 +439,8 @@ inject(void)
 			R.injected = 0;
 		break;
 	case 2:
-		xenemu_eagain(1 + below(40));
+		/* each EAGAIN costs a retry's sleep: few, sometimes all */
+		xenemu_eagain(one_in(8) ? 40 : 1 + below(2));
 		R.injected = one_in(2) ? EAGAIN : ENOENT;
 		break;
 	case 3:
@@ -1431,7 +1432,9 @@ op_fmem(void)
 		for (i = 0; i < 32; i++)
 			switch (below(12)) {
 			case 0:	arr[i] = (xen_pfn_t)rnd(); break;
-			case 1: arr[i] = GFN_PAGED + below(3); break;
+			/* paged out: the library retries, sleeping: rare */
+			case 1: arr[i] = one_in(16) ? GFN_PAGED :
+			    GFN_BAD + below(2); break;
 			case 2: arr[i] = (xen_pfn_t)PICK(high_gfns).gfn; break;
 			default: arr[i] = below(20); break;
 			}
