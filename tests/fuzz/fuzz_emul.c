@@ -9,7 +9,9 @@
  * Each case runs a fixed number of pseudo-random steps from a fixed seed
  * (own PRNG: nothing depends on the time, addresses or rand()).  A step
  * may first arm one injected device error (xenemu_fail_nth, _fail_op,
- * _eagain, _short_io, _fail_batch_at), then makes one call with valid or
+ * _eagain, _short_io, _fail_batch_at, a device made absent, a failing
+ * minherit(); on Linux a kernel without MMAPBATCH_V2, which sends a
+ * foreign-memory handle to V1), then makes one call with valid or
  * hostile arguments: zero, huge and negative counts, reserved, missing and
  * out-of-range domids, unknown flags and prot bits, NULL where a page
  * promises EINVAL, misaligned addresses, ranges of another handle or of
@@ -22,7 +24,10 @@
  * errno one that the function's manual page names (fuzz_errors.h is made
  * from share/man/man3 at build time), or the injected one; some calls must
  * fail with a given errno (NULL handles, another handle's range, reserved
- * domids given to restrict, bad prot...).  Handles are closed in random
+ * domids given to restrict, bad prot...).  A successful grant or foreign
+ * map must show the frames asked for (each frame's last byte names it,
+ * including frames above 2^28), and err[] must hold exactly the errors of
+ * the paged-out, bad and refused frames.  Handles are closed in random
  * order, some with ranges, ports and buffers still held.  At the end of a
  * case every handle is closed, and the emulator must count no descriptor,
  * mapping, grant, port or hypercall buffer left, and the process must hold
