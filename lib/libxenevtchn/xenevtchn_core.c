@@ -58,9 +58,10 @@ restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 	    __ATOMIC_RELAXED) == (int)domid)
 		return 0;
 	/*
-	 * The kernel cannot restrict this device (EOPNOTSUPP), or refused
-	 * to: make the handle useless, so that none is left unrestricted,
-	 * and report a refusal.
+	 * The kernel cannot restrict this device (EOPNOTSUPP; a Linux
+	 * driver without the ioctl says ENOSYS), or refused to: make the
+	 * handle useless, so that none is left unrestricted, and report a
+	 * refusal.
 	 */
 	if (xentoolcore__restrict_by_dup2_null(xce->fd) == -1) {
 		fail(xce, errno, "restrict_all: cannot restrict the handle "
@@ -68,7 +69,7 @@ restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 		    (unsigned int)domid);
 		return -1;
 	}
-	if (e == EOPNOTSUPP)
+	if (e == EOPNOTSUPP || e == ENOSYS || e == ENOTTY)
 		return 0;
 	fail(xce, e, "restrict_all: the kernel refused to restrict the "
 	    "handle (fd %d) to domain %u: it was made useless", xce->fd,

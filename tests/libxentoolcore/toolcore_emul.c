@@ -529,6 +529,33 @@ ATF_TC_BODY(evtchn_already_restricted, tc)
 	finish();
 }
 
+/*
+ * A Linux kernel without the event channel restriction (before 4.12 the
+ * driver answers an unknown ioctl ENOSYS): like a BSD, the handle is
+ * made useless and the call succeeds.
+ */
+ATF_TC_WITHOUT_HEAD(evtchn_old_kernel);
+ATF_TC_BODY(evtchn_old_kernel, tc)
+{
+	struct handles h;
+
+	if (XENEMU_DIALECT != XENEMU_LINUX)
+		atf_tc_skip("only Linux restricts event channel handles");
+	setup();
+	open_all(&h);
+	ATF_REQUIRE_EQ(xenemu_fail_op("ioctl:IOCTL_EVTCHN_RESTRICT_DOMID", 1,
+	    ENOSYS), 0);
+	errno = 0;
+	ATF_CHECK_EQ_MSG(xentoolcore_restrict_all(dom_a), 0, "%s",
+	    strerror(errno));
+	ATF_CHECK(xenevtchn_notify(h.ev, (evtchn_port_t)h.port) == -1);
+	ATF_CHECK(fm_reaches(&h, dom_a));
+	xenemu_fail_clear();
+	check_nothing_unrestricted(&h);
+	close_all(&h);
+	finish();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, reserved_domid);
@@ -538,5 +565,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, restrict_all_vs_fallback);
 	ATF_TP_ADD_TC(tp, evtchn_refused);
 	ATF_TP_ADD_TC(tp, evtchn_already_restricted);
+	ATF_TP_ADD_TC(tp, evtchn_old_kernel);
 	return atf_no_error();
 }
