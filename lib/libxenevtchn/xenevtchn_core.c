@@ -69,7 +69,7 @@ restrict_cb(Xentoolcore__Active_Handle *ah, domid_t domid)
 		    (unsigned int)domid);
 		return -1;
 	}
-	if (e == EOPNOTSUPP || e == ENOSYS || e == ENOTTY)
+	if (e == EOPNOTSUPP || e == ENOSYS)
 		return 0;
 	fail(xce, e, "restrict_all: the kernel refused to restrict the "
 	    "handle (fd %d) to domain %u: it was made useless", xce->fd,
