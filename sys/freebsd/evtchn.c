@@ -47,6 +47,32 @@ struct fd_ports {
 
 static pthread_mutex_t tab_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fd_ports *tab;
+static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
+
+/*
+ * fork(2) while another thread holds a lock of the table would leave it
+ * held in the child, whose close of an inherited handle would then hang:
+ * hold the table lock across fork, and give the child (one thread) fresh
+ * per-descriptor locks.
+ */
+static void tab_prepare(void) { pthread_mutex_lock(&tab_lock); }
+static void tab_parent(void) { pthread_mutex_unlock(&tab_lock); }
+
+static void
+tab_child(void)
+{
+	struct fd_ports *e;
+
+	for (e = tab; e != NULL; e = e->next)
+		pthread_mutex_init(&e->lock, NULL);
+	pthread_mutex_unlock(&tab_lock);
+}
+
+static void
+tab_init(void)
+{
+	(void)pthread_atfork(tab_prepare, tab_parent, tab_child);
+}
 
 /*
  * fd's entry, locked; created when create is set (else NULL when there
@@ -57,6 +83,7 @@ ports_lock(int fd, int create)
 {
 	struct fd_ports *e;
 
+	pthread_once(&tab_once, tab_init);
 	pthread_mutex_lock(&tab_lock);
 	for (e = tab; e != NULL; e = e->next)
 		if (e->fd == fd)

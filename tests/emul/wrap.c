@@ -28,6 +28,20 @@
 pthread_mutex_t xe_lock = PTHREAD_MUTEX_INITIALIZER;
 const struct xe_dialect *xe_cur;
 
+/*
+ * A real kernel's system call in another thread never leaves a lock of
+ * the kernel held in a child fork(2) makes: hold the emulator's lock
+ * across fork, so the child's first emulated call cannot hang on it.
+ */
+static pthread_once_t xe_atfork_once = PTHREAD_ONCE_INIT;
+static void xe_fork_prepare(void) { pthread_mutex_lock(&xe_lock); }
+static void xe_fork_done(void) { pthread_mutex_unlock(&xe_lock); }
+static void
+xe_atfork(void)
+{
+	(void)pthread_atfork(xe_fork_prepare, xe_fork_done, xe_fork_done);
+}
+
 #define XE_MAXFD	8192
 #define MAXDEVS		8
 
@@ -1765,6 +1779,7 @@ xenemu_setup(enum xenemu_dialect d)
 		errno = EINVAL;
 		return (-1);
 	}
+	pthread_once(&xe_atfork_once, xe_atfork);
 	pthread_mutex_lock(&xe_lock);
 	reset_state();
 	if (xe_sim_init() != 0) {
