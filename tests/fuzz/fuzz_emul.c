@@ -267,13 +267,6 @@ err_listed(const char *fn, int e)
 	}
 	if (!found_fn)
 		violation("%s: no manual page names it", fn);
-	/*
-	 * The emulated hypervisor has no XENMEM_populate_physmap
-	 * (dm_emul:populate_ram expects its ENOSYS too), which the page of
-	 * xendevicemodel_populate_ram does not name.
-	 */
-	if (strcmp(fn, "xendevicemodel_populate_ram") == 0 && e == ENOSYS)
-		return 1;
 	return known_gap(fn, e);
 }
 
