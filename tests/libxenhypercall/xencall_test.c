@@ -85,7 +85,7 @@ buffer_mapping_count(int device)
 	int n = 0;
 
 	if (!device)
-		return xt_mapping_count();
+		return xt_all_mapping_count();
 	ATF_REQUIRE((f = fopen("/proc/self/maps", "r")) != NULL);
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strstr(line, "/dev/xen/hypercall") != NULL ||
