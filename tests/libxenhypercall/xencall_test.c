@@ -614,6 +614,92 @@ ATF_TC_BODY(threads, tc)
 	ATF_CHECK_EQ(xencall_close(h), 0);
 }
 
+/*
+ * The threads case harder, for the sanitizer builds in dom0: eight
+ * threads, buffers of one to six pages (those above the cache's four
+ * are unmapped at every free), and a ninth thread opening and closing
+ * handles, so the library's registry and pool change under them.
+ */
+static volatile int stress_stop;
+
+static void *
+stress_main(void *arg)
+{
+	struct thr *t = arg;
+	char *p;
+	size_t pages;
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		pages = 1 + (size_t)(i % 6);
+		p = xencall_alloc_buffer_pages(t->h, pages);
+		if (p == NULL) {
+			t->fails++;
+			continue;
+		}
+		if (p[0] != 0 || p[pages * 4096 - 1] != 0)
+			t->fails++;
+		p[0] = 1;
+		p[pages * 4096 - 1] = 1;
+		if (xencall2(t->h, HC_xen_version, XENVER_extraversion,
+		    (uintptr_t)p) != 0)
+			t->fails++;
+		xencall_free_buffer_pages(t->h, p, pages);
+	}
+	return NULL;
+}
+
+static void *
+open_close_main(void *arg)
+{
+	struct thr *t = arg;
+	xencall_handle *o;
+
+	while (!__atomic_load_n(&stress_stop, __ATOMIC_RELAXED)) {
+		if ((o = xencall_open(NULL, 0)) == NULL)
+			t->fails++;
+		else if (xencall_close(o) != 0)
+			t->fails++;
+	}
+	return NULL;
+}
+
+ATF_TC(threads_stress);
+ATF_TC_HEAD(threads_stress, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "Eight threads allocate, use and free buffers of 1-6 pages while "
+	    "another opens and closes handles");
+	atf_tc_set_md_var(tc, "timeout", "600");
+	REQUIRE_XEN(tc);
+}
+ATF_TC_BODY(threads_stress, tc)
+{
+	struct capture c;
+	xencall_handle *h = open_or_fail(&c, 0);
+	pthread_t tid[9];
+	struct thr t[9];
+	int i;
+
+	__atomic_store_n(&stress_stop, 0, __ATOMIC_RELAXED);
+	for (i = 0; i < 9; i++) {
+		t[i].h = h;
+		t[i].fails = 0;
+		ATF_REQUIRE_EQ(pthread_create(&tid[i], NULL,
+		    i < 8 ? stress_main : open_close_main, &t[i]), 0);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(tid[i], NULL);
+		ATF_CHECK_EQ_MSG(t[i].fails, 0, "thread %d: %d failures", i,
+		    t[i].fails);
+	}
+	__atomic_store_n(&stress_stop, 1, __ATOMIC_RELAXED);
+	pthread_join(tid[8], NULL);
+	ATF_CHECK_EQ(t[8].fails, 0);
+	ATF_CHECK_EQ(c.count, 0);
+	ATF_CHECK_EQ(xencall_close(h), 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_without_xen);
@@ -628,5 +714,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, fork_child);
 	ATF_TP_ADD_TC(tp, restrict_all);
 	ATF_TP_ADD_TC(tp, threads);
+	ATF_TP_ADD_TC(tp, threads_stress);
 	return atf_no_error();
 }
