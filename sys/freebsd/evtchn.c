@@ -285,6 +285,20 @@ xenevtchn_os_bind_virq(int fd, unsigned int virq)
 	return bind_done(e, fd, bind_result(rc, arg.port));
 }
 
+/* fd's entry, locked, if port was bound through fd; else NULL, ENOTCONN. */
+static struct fd_ports *
+ports_lock_bound(int fd, evtchn_port_t port)
+{
+	struct fd_ports *e = ports_lock(fd, 0);
+
+	if (port_known(e, port))
+		return e;
+	if (e != NULL)
+		pthread_mutex_unlock(&e->lock);
+	errno = ENOTCONN;
+	return NULL;
+}
+
 /*
  * Unbind and notify reach the kernel only for a port this descriptor
  * bound (see the top of the file); any other port is ENOTCONN, the
@@ -297,13 +311,8 @@ xenevtchn_os_unbind(int fd, evtchn_port_t port)
 	struct fd_ports *e;
 	int rc, saved;
 
-	e = ports_lock(fd, 0);
-	if (!port_known(e, port)) {
-		if (e != NULL)
-			pthread_mutex_unlock(&e->lock);
-		errno = ENOTCONN;
+	if ((e = ports_lock_bound(fd, port)) == NULL)
 		return -1;
-	}
 	arg.port = port;
 	rc = ioctl(fd, IOCTL_EVTCHN_UNBIND, &arg);
 	saved = errno;
@@ -322,13 +331,8 @@ xenevtchn_os_notify(int fd, evtchn_port_t port)
 	struct fd_ports *e;
 	int rc, saved;
 
-	e = ports_lock(fd, 0);
-	if (!port_known(e, port)) {
-		if (e != NULL)
-			pthread_mutex_unlock(&e->lock);
-		errno = ENOTCONN;
+	if ((e = ports_lock_bound(fd, port)) == NULL)
 		return -1;
-	}
 	arg.port = port;
 	rc = ioctl(fd, IOCTL_EVTCHN_NOTIFY, &arg);
 	saved = errno;
